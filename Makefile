@@ -37,7 +37,10 @@ TLIB_OBJ := $(LIB_SRC:core/%.c=$(BUILD)/tcore/%.o) $(BUILD)/embedded.o
 EMBED_IN := $(sort $(wildcard core/lua/*.lua rules/*.lua docs/rules/*.md) \
             $(shell find policies -name '*.yml' 2>/dev/null | LC_ALL=C sort))
 
-.PHONY: all check unit-tests fixture-tests cli-tests corpora-tests \
+.SECONDARY:
+
+PHONY_EXTRA = ci lua-tests
+.PHONY: all check $(PHONY_EXTRA) unit-tests fixture-tests cli-tests corpora-tests \
         asan bench install uninstall clean
 
 all: $(BIN)
@@ -67,7 +70,18 @@ $(BUILD)/tests/%: tests/%.c $(TLIB_OBJ) | $(BUILD)/tests
 $(BUILD) $(BUILD)/core $(BUILD)/tcore $(BUILD)/tests:
 	mkdir -p $@
 
-check: unit-tests fixture-tests cli-tests corpora-tests
+check: unit-tests lua-tests fixture-tests cli-tests corpora-tests
+	@echo "check: all test suites passed"
+
+# What CI runs: every test with warnings as errors, then under sanitizers.
+ci:
+	$(MAKE) WERROR=1 check
+	$(MAKE) WERROR=1 asan
+
+lua-tests:
+	@set -e; for t in tests/lua/test_*.lua; do \
+	    [ -f "$$t" ] || continue; \
+	    (cd tests/lua && lua5.4 "$$(basename "$$t")"); done
 
 unit-tests: $(TESTS)
 	@set -e; for t in $(TESTS); do \

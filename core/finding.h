@@ -46,7 +46,8 @@ void al_findings_release(struct al_findings *fs);
 
 /*
  * Appends a finding with a copy of rule, file and message; returns it so
- * the caller can add related locations, frameworks and a key.
+ * the caller can add related locations, frameworks and a key. The pointer
+ * is valid until the next add, finish or retain on fs.
  */
 struct al_finding *al_findings_add(struct al_findings *fs, const char *rule,
                                    enum al_severity sev, const char *file,
@@ -57,7 +58,10 @@ struct al_finding *al_findings_add(struct al_findings *fs, const char *rule,
 void al_finding_relate(struct al_finding *f, const char *file,
                        unsigned line, unsigned col, const char *message);
 
-/* Adds a framework requirement ("soc2:CC6.1") to f; copies it. */
+/*
+ * Adds a framework requirement ("soc2:CC6.1") to f; copies it. The list
+ * stays sorted (byte order) and holds each requirement once.
+ */
 void al_finding_framework(struct al_finding *f, const char *req);
 
 /* Sets the semantic key of f (copied); replaces an earlier one. */
@@ -67,9 +71,29 @@ void al_finding_key(struct al_finding *f, const char *key);
  * Sorts by file, line, column, rule, message; removes exact duplicates;
  * computes fingerprints from rule, file and key (the message when no key
  * was set), so moving lines does not change them.
+ *
+ * The sort is stable, so of two duplicates the one added first stays. A
+ * fingerprint is the 64-bit FNV-1a hash of rule '\0' file '\0' subject in
+ * 16 lowercase hex digits. When several findings share rule, file and
+ * subject, the first in sorted order keeps that hash and the k-th after
+ * it (k = 1, 2, ...) hashes rule '\0' file '\0' subject '\0' k (decimal),
+ * so fingerprints are unique in one run and still survive line moves.
+ * Calling it again gives the same result.
  */
 void al_findings_finish(struct al_findings *fs);
 
+/* Returns how many findings in fs have severity sev. */
+size_t al_findings_count(const struct al_findings *fs, enum al_severity sev);
+
+/*
+ * Keeps the findings for which keep(f, ctx) returns non-zero, in order,
+ * and frees the others (suppressions, exceptions, baseline).
+ */
+void al_findings_retain(struct al_findings *fs,
+                        int (*keep)(const struct al_finding *f, void *ctx),
+                        void *ctx);
+
+/* Returns "error", "warning", "note" or "off" (static strings). */
 const char *al_severity_name(enum al_severity sev);
 
 /* Returns 0 and sets *sev for "error", "warning", "note" or "off". */

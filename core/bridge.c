@@ -1,0 +1,1620 @@
+/*
+ * bridge: the sandboxed Lua state, the conversion of loaded files into
+ * position-remembering tables, and the rule runner.
+ *
+ * Positions: a weak-keyed registry table maps every table made from a
+ * node to a "position table" p. p[0] is a light userdata pointing at the
+ * table's own node, p[-1] the file path, and p[k] a light userdata
+ * pointing at the slot of t[k] in its parent node: for a mapping the
+ * key/value pair (items + 2i), for a sequence the item (tagged with the
+ * low bit). The nodes stay alive in their files' arenas for the life of
+ * the state, so a position costs one pointer per value.
+ */
+#include "bridge.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+
+#include "embed.h"
+#include "mem.h"
+
+#define HOOK_STEP 1000
+
+/* A diagnostic of the core: reported from C or from model.lua. */
+struct core_diag {
+    const char *id;
+    enum al_severity severity;
+    const char *summary;
+};
+
+static const struct core_diag core_diags[] = {
+    {"binary-file", AL_SEV_NOTE, "a binary file was skipped"},
+    {"duplicate-key", AL_SEV_ERROR, "a YAML mapping repeats a key"},
+    {"empty-file", AL_SEV_NOTE, "a data file or document is empty"},
+    {"frequency-vocabulary", AL_SEV_WARNING,
+     "a frequency is not in the frequency vocabulary"},
+    {"invalid-utf8", AL_SEV_ERROR, "a file is not valid UTF-8"},
+    {"invalid-value", AL_SEV_WARNING,
+     "a date, boolean or other value cannot be read"},
+    {"limit-exceeded", AL_SEV_ERROR,
+     "a file exceeds a size, depth or alias-expansion limit"},
+    {"parse-error", AL_SEV_ERROR, "a YAML, JSON or front-matter syntax error"},
+    {"rule-error", AL_SEV_ERROR,
+     "a rule failed to load or run (error, budget, memory)"},
+    {"unknown-framework", AL_SEV_NOTE,
+     "a framework key that auditlint does not know"},
+    {"unreadable-file", AL_SEV_ERROR, "a file cannot be read"},
+};
+
+struct rule {
+    struct al_rule_meta meta;
+    int ref;                    /* the rule table, in the registry */
+    int options_ref;            /* config options table, or LUA_NOREF */
+    int has_sev;                /* severity set by the configuration */
+};
+
+struct al_lua {
+    lua_State *L;
+    struct al_findings *out;
+    struct al_lua_opts opts;
+    size_t mem_used, mem_limit;
+    long long steps;            /* instructions left, in HOOK_STEP units */
+    int exhausted;
+    struct rule *rules;
+    size_t nrules, caprules;
+    struct al_rule_meta *listing;   /* rules and core diagnostics, sorted */
+    size_t nlisting;
+    struct al_file **files;     /* owned, kept alive for the positions */
+    size_t nfiles, capfiles;
+    struct al_arena synth;      /* nodes made by ctx.new_at */
+    const struct al_node *config;
+    char *config_path;
+    enum al_severity core_sev[sizeof(core_diags) / sizeof(core_diags[0])];
+    int core_fixed[sizeof(core_diags) / sizeof(core_diags[0])];
+    int failures;
+    int pos_ref, files_ref, refs_ref, catalog_ref, config_ref;
+};
+
+static const char BRIDGE_KEY = 'b';
+
+/* ---- allocation and budgets ---- */
+
+static void *lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    struct al_lua *B = ud;
+
+    if (ptr == NULL)
+        osize = 0;
+    if (nsize == 0) {
+        free(ptr);
+        B->mem_used -= osize;
+        return NULL;
+    }
+    if (nsize > osize && B->mem_used - osize + nsize > B->mem_limit)
+        return NULL;
+    ptr = realloc(ptr, nsize);
+    if (ptr != NULL)
+        B->mem_used = B->mem_used - osize + nsize;
+    return ptr;
+}
+
+static struct al_lua *bridge_of(lua_State *L)
+{
+    struct al_lua *B;
+
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &BRIDGE_KEY);
+    B = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    return B;
+}
+
+/*
+ * Count hook: every HOOK_STEP instructions. Once the budget is spent it
+ * raises, and re-arms itself to raise at every instruction, so a pcall
+ * inside the rule cannot swallow the stop.
+ */
+static void budget_hook(lua_State *L, lua_Debug *ar)
+{
+    struct al_lua *B = bridge_of(L);
+
+    if (!B->exhausted && --B->steps > 0)
+        return;
+    if (!B->exhausted) {
+        B->exhausted = 1;
+        lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
+    }
+    luaL_error(L, "instruction budget of %lld exhausted (a loop that does "
+               "not end?); raise it with --rule-budget",
+               (long long)B->opts.budget);
+}
+
+static void budget_arm(struct al_lua *B, long long instructions)
+{
+    B->exhausted = 0;
+    B->steps = instructions / HOOK_STEP + 1;
+    lua_sethook(B->L, budget_hook, LUA_MASKCOUNT, HOOK_STEP);
+    B->mem_limit = B->mem_used + B->opts.memory;
+}
+
+static void budget_disarm(struct al_lua *B)
+{
+    lua_sethook(B->L, NULL, 0, 0);
+    B->exhausted = 0;
+    B->mem_limit = (size_t)-1;
+}
+
+/* ---- positions ---- */
+
+static const struct al_node *slot_node(const void *slot, int value)
+{
+    uintptr_t u = (uintptr_t)slot;
+    struct al_node *const *items;
+
+    if (u & 1) {
+        items = (struct al_node *const *)(u & ~(uintptr_t)1);
+        return items[0];
+    }
+    items = slot;
+    if (!value)
+        return items[0];
+    return items[1] != NULL && items[1]->kind != AL_NODE_NULL
+           ? items[1] : items[0];
+}
+
+/* Pushes the position table of the value at idx, or nil. */
+static int push_postable(lua_State *L, struct al_lua *B, int idx)
+{
+    idx = lua_absindex(L, idx);
+    if (!lua_istable(L, idx)) {
+        lua_pushnil(L);
+        return 0;
+    }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, B->pos_ref);       /* POS */
+    lua_pushvalue(L, idx);
+    lua_rawget(L, -2);                                   /* POS, p */
+    lua_remove(L, -2);                                   /* p */
+    return lua_istable(L, -1);
+}
+
+/*
+ * Finds the position of t[k] (k at kidx, 0 for none); fills *file (a
+ * string that the position table keeps alive) and *n. key: the key's
+ * own position. Returns 0, or -1 when t has no known position.
+ */
+static int locate(lua_State *L, int tidx, int kidx, int key,
+                  const char **file, const struct al_node **n)
+{
+    struct al_lua *B = bridge_of(L);
+    const void *slot = NULL;
+    int top = lua_gettop(L);
+
+    tidx = lua_absindex(L, tidx);
+    kidx = kidx ? lua_absindex(L, kidx) : 0;
+    if (!push_postable(L, B, tidx)) {
+        lua_settop(L, top);
+        return -1;
+    }
+    lua_rawgeti(L, -1, -1);
+    *file = lua_tostring(L, -1);
+    lua_pop(L, 1);
+    if (kidx && !lua_isnil(L, kidx)) {
+        lua_pushvalue(L, kidx);
+        lua_rawget(L, -2);
+        slot = lua_touserdata(L, -1);
+        lua_pop(L, 1);
+    }
+    if (slot != NULL) {
+        *n = slot_node(slot, !key);
+    } else {
+        lua_rawgeti(L, -1, 0);
+        *n = lua_touserdata(L, -1);
+        lua_pop(L, 1);
+    }
+    lua_settop(L, top);
+    return *file != NULL && *n != NULL ? 0 : -1;
+}
+
+static int push_where(lua_State *L, int key)
+{
+    const char *file;
+    const struct al_node *n;
+
+    if (locate(L, 1, lua_gettop(L) >= 2 ? 2 : 0, key, &file, &n) != 0) {
+        lua_pushnil(L);
+        return 1;
+    }
+    lua_pushstring(L, file);
+    lua_pushinteger(L, n->at.line);
+    lua_pushinteger(L, n->at.col);
+    lua_pushinteger(L, n->at.end_line);
+    lua_pushinteger(L, n->at.end_col);
+    return 5;
+}
+
+/* ctx.where(t [, k]) -> file, line, col, end_line, end_col | nil */
+static int l_where(lua_State *L)
+{
+    return push_where(L, 0);
+}
+
+/* ctx.key_where(t, k) -> file, line, col, end_line, end_col | nil */
+static int l_key_where(lua_State *L)
+{
+    return push_where(L, 1);
+}
+
+/* Pushes POS[t] for the table at idx, creating it (with file) if new. */
+static void push_postable_new(lua_State *L, struct al_lua *B, int idx)
+{
+    idx = lua_absindex(L, idx);
+    if (push_postable(L, B, idx))
+        return;
+    lua_pop(L, 1);
+    lua_createtable(L, 0, 2);                            /* p */
+    lua_rawgeti(L, LUA_REGISTRYINDEX, B->pos_ref);       /* p, POS */
+    lua_pushvalue(L, idx);
+    lua_pushvalue(L, -3);
+    lua_rawset(L, -3);                                   /* p, POS */
+    lua_pop(L, 1);                                       /* p */
+}
+
+/* ctx.copy_pos(dst, dk, src, sk): dst[dk] takes the position of src[sk]. */
+static int l_copy_pos(lua_State *L)
+{
+    struct al_lua *B = bridge_of(L);
+
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checkany(L, 2);
+    luaL_checktype(L, 3, LUA_TTABLE);
+    luaL_checkany(L, 4);
+    if (!push_postable(L, B, 3))
+        return 0;                                        /* sp */
+    lua_pushvalue(L, 4);
+    lua_rawget(L, -2);                                   /* sp, slot */
+    if (lua_isnil(L, -1))
+        return 0;
+    push_postable_new(L, B, 1);                          /* sp, slot, dp */
+    if (lua_rawgeti(L, -1, -1) == LUA_TNIL) {            /* ..., dp, file */
+        lua_pop(L, 1);
+        lua_rawgeti(L, -3, -1);
+        lua_rawseti(L, -2, -1);
+        lua_rawgeti(L, -3, 0);
+        lua_rawseti(L, -2, 0);
+    } else {
+        lua_pop(L, 1);
+    }
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, -3);
+    lua_rawset(L, -3);                                   /* dp[dk] = slot */
+    return 0;
+}
+
+/*
+ * ctx.set_pos(dst, src [, sk]): table dst takes the position of table src,
+ * or of the value src[sk].
+ */
+static int l_set_pos(lua_State *L)
+{
+    struct al_lua *B = bridge_of(L);
+    const char *file;
+    const struct al_node *n;
+
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    if (locate(L, 2, lua_gettop(L) >= 3 ? 3 : 0, 0, &file, &n) != 0)
+        return 0;
+    push_postable_new(L, B, 1);                          /* dp */
+    lua_pushlightuserdata(L, (void *)n);
+    lua_rawseti(L, -2, 0);
+    lua_pushstring(L, file);
+    lua_rawseti(L, -2, -1);
+    return 0;
+}
+
+/* Makes a synthetic node at line:col, owned by the bridge. */
+static struct al_node *synth_node(struct al_lua *B, unsigned line,
+                                  unsigned col)
+{
+    struct al_node *n = al_arena_alloc(&B->synth, sizeof(*n));
+
+    n->kind = AL_NODE_NULL;
+    n->at.line = n->at.end_line = line;
+    n->at.col = n->at.end_col = col;
+    return n;
+}
+
+/* Gives the table at idx the position file:line:col. */
+static void position_table(lua_State *L, struct al_lua *B, int idx,
+                           const char *file, unsigned line, unsigned col)
+{
+    push_postable_new(L, B, idx);                        /* p */
+    lua_pushlightuserdata(L, synth_node(B, line, col));
+    lua_rawseti(L, -2, 0);
+    lua_pushstring(L, file);
+    lua_rawseti(L, -2, -1);
+    lua_pop(L, 1);
+}
+
+/* ctx.new_at(file, line, col) -> a new empty table positioned there. */
+static int l_new_at(lua_State *L)
+{
+    struct al_lua *B = bridge_of(L);
+    const char *file = luaL_checkstring(L, 1);
+    lua_Integer line = luaL_optinteger(L, 2, 1);
+    lua_Integer col = luaL_optinteger(L, 3, 1);
+
+    lua_newtable(L);
+    position_table(L, B, -1, file, line > 0 ? (unsigned)line : 1,
+                   col > 0 ? (unsigned)col : 1);
+    return 1;
+}
+
+/* ---- converting nodes to tables ---- */
+
+static void push_node(lua_State *L, struct al_lua *B, const struct al_node *n,
+                      const char *file);
+
+static void record_slot(lua_State *L, int pidx, int key_is_top,
+                        const void *slot)
+{
+    /* stack: ..., key (when key_is_top) */
+    lua_pushlightuserdata(L, (void *)slot);
+    lua_rawset(L, pidx);
+    (void)key_is_top;
+}
+
+/* Pushes a table for a mapping; records positions in a new p. */
+static void push_map(lua_State *L, struct al_lua *B, const struct al_node *n,
+                     const char *file)
+{
+    size_t i;
+    int t, p;
+
+    lua_createtable(L, 0, (int)n->n);                    /* t */
+    t = lua_gettop(L);
+    push_postable_new(L, B, t);                          /* t, p */
+    p = lua_gettop(L);
+    for (i = 0; i < n->n; i++) {
+        const struct al_node *k = n->items[2 * i];
+        const struct al_node *v = n->items[2 * i + 1];
+
+        if (k == NULL || k->kind != AL_NODE_SCALAR)
+            continue;
+        lua_pushlstring(L, k->str, k->len);              /* t, p, key */
+        lua_pushvalue(L, -1);
+        record_slot(L, p, 1, &n->items[2 * i]);          /* t, p, key */
+        if (v == NULL || v->kind == AL_NODE_NULL) {
+            lua_pop(L, 1);
+            continue;
+        }
+        push_node(L, B, v, file);                        /* t, p, key, v */
+        lua_rawset(L, t);                                /* t, p */
+    }
+    lua_pop(L, 1);                                       /* t */
+}
+
+static void push_seq(lua_State *L, struct al_lua *B, const struct al_node *n,
+                     const char *file)
+{
+    size_t i;
+    lua_Integer k = 0;
+    int t, p;
+
+    lua_createtable(L, (int)n->n, 0);                    /* t */
+    t = lua_gettop(L);
+    push_postable_new(L, B, t);                          /* t, p */
+    p = lua_gettop(L);
+    for (i = 0; i < n->n; i++) {
+        const struct al_node *v = n->items[i];
+
+        if (v == NULL || v->kind == AL_NODE_NULL)
+            continue;
+        k++;
+        lua_pushinteger(L, k);
+        lua_pushlightuserdata(L, (void *)((uintptr_t)&n->items[i] | 1));
+        lua_rawset(L, p);
+        push_node(L, B, v, file);                        /* t, p, v */
+        lua_rawseti(L, t, k);                            /* t, p */
+    }
+    lua_pop(L, 1);                                       /* t */
+}
+
+/* Pushes the Lua value for n (nil for a null node). */
+static void push_node(lua_State *L, struct al_lua *B, const struct al_node *n,
+                      const char *file)
+{
+    luaL_checkstack(L, 8, "nested too deeply");
+    switch (n->kind) {
+    case AL_NODE_NULL:
+        lua_pushnil(L);
+        return;
+    case AL_NODE_SCALAR:
+        lua_pushlstring(L, n->str, n->len);
+        return;
+    case AL_NODE_MAP:
+        push_map(L, B, n, file);
+        break;
+    case AL_NODE_SEQ:
+        push_seq(L, B, n, file);
+        break;
+    }
+    push_postable_new(L, B, -1);                         /* t, p */
+    lua_pushlightuserdata(L, (void *)n);
+    lua_rawseti(L, -2, 0);
+    lua_pushstring(L, file);
+    lua_rawseti(L, -2, -1);
+    lua_pop(L, 1);                                       /* t */
+}
+
+static const char *kind_name(enum al_file_kind k)
+{
+    switch (k) {
+    case AL_FILE_YAML: return "yaml";
+    case AL_FILE_JSON: return "json";
+    case AL_FILE_MARKDOWN: return "markdown";
+    default: return "other";
+    }
+}
+
+static const char *fm_name(enum al_front_matter fm)
+{
+    switch (fm) {
+    case AL_FM_FENCED: return "fenced";
+    case AL_FM_HEADER: return "header";
+    default: return "none";
+    }
+}
+
+static void set_string(lua_State *L, const char *k, const char *v)
+{
+    lua_pushstring(L, v);
+    lua_setfield(L, -2, k);
+}
+
+static void set_int(lua_State *L, const char *k, lua_Integer v)
+{
+    lua_pushinteger(L, v);
+    lua_setfield(L, -2, k);
+}
+
+static void push_section(lua_State *L, struct al_lua *B,
+                         const struct al_section *s, const char *file)
+{
+    unsigned i;
+
+    lua_createtable(L, 0, 7);                            /* s */
+    if (s->heading != NULL)
+        set_string(L, "heading", s->heading);
+    set_int(L, "level", s->level);
+    set_int(L, "line", s->line);
+    set_int(L, "body_line", s->body_line);
+    lua_pushlstring(L, s->text, s->len);
+    lua_setfield(L, -2, "text");
+    lua_createtable(L, (int)s->depth, 0);                /* s, path */
+    for (i = 0; i < s->depth; i++) {
+        lua_pushstring(L, s->path[i]);
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_setfield(L, -2, "path");
+    position_table(L, B, -1, file, s->line ? s->line : 1, 1);
+}
+
+/* Pushes the raw file table of FORMATS.md's model input. */
+static void push_file(lua_State *L, struct al_lua *B, const struct al_file *f)
+{
+    size_t i;
+
+    lua_createtable(L, 0, 5);                            /* file */
+    set_string(L, "path", f->path);
+    set_string(L, "kind", kind_name(f->kind));
+    if (f->kind == AL_FILE_MARKDOWN)
+        set_string(L, "front_matter", fm_name(f->fm));
+    lua_createtable(L, (int)f->ndocs, 0);                /* file, docs */
+    for (i = 0; i < f->ndocs; i++) {
+        if (f->docs[i] == NULL)
+            continue;
+        push_node(L, B, f->docs[i], f->path);
+        if (lua_isnil(L, -1))
+            lua_pop(L, 1);
+        else
+            lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+    }
+    lua_setfield(L, -2, "docs");
+    lua_createtable(L, (int)f->nsections, 0);            /* file, sections */
+    for (i = 0; i < f->nsections; i++) {
+        push_section(L, B, &f->sections[i], f->path);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "sections");
+    position_table(L, B, -1, f->path, 1, 1);
+}
+
+void al_lua_add_file(struct al_lua *B, struct al_file *f, int reference)
+{
+    lua_State *L = B->L;
+    struct al_file *keep = al_malloc(sizeof(*keep));
+
+    *keep = *f;
+    memset(f, 0, sizeof(*f));
+    al_arena_init(&f->arena);
+    al_grow(&B->files, &B->capfiles, B->nfiles + 1, sizeof(*B->files));
+    B->files[B->nfiles++] = keep;
+    lua_rawgeti(L, LUA_REGISTRYINDEX,
+                reference ? B->refs_ref : B->files_ref); /* list */
+    push_file(L, B, keep);                               /* list, file */
+    lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+    lua_pop(L, 1);
+}
+
+void al_lua_set_config(struct al_lua *B, const struct al_node *config,
+                       const char *path)
+{
+    lua_State *L = B->L;
+
+    B->config = config;
+    al_free(B->config_path);
+    B->config_path = al_strdup(path);
+    if (config == NULL || config->kind != AL_NODE_MAP)
+        return;
+    push_node(L, B, config, path);
+    luaL_unref(L, LUA_REGISTRYINDEX, B->config_ref);
+    B->config_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+/* ---- the sandbox ---- */
+
+static const char *const safe_globals[] = {
+    "assert", "error", "getmetatable", "ipairs", "next", "pairs", "pcall",
+    "rawequal", "rawget", "rawlen", "rawset", "select", "setmetatable",
+    "tonumber", "tostring", "type", "xpcall", "_VERSION", NULL
+};
+
+static const char *const safe_libs[] = {
+    "string", "table", "math", "utf8", NULL
+};
+
+/* Opens the allowed libraries; runs inside a protected call. */
+static int setup_state(lua_State *L)
+{
+    const char *const *name;
+
+    luaL_requiref(L, LUA_GNAME, luaopen_base, 1);
+    luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 1);
+    luaL_requiref(L, LUA_TABLIBNAME, luaopen_table, 1);
+    luaL_requiref(L, LUA_MATHLIBNAME, luaopen_math, 1);
+    luaL_requiref(L, LUA_UTF8LIBNAME, luaopen_utf8, 1);
+    lua_settop(L, 0);
+    lua_pushliteral(L, "");
+    lua_getmetatable(L, -1);                             /* "", mt */
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");                  /* locked */
+    lua_settop(L, 0);
+    lua_newtable(L);                                     /* safe */
+    lua_pushglobaltable(L);                              /* safe, G */
+    for (name = safe_globals; *name != NULL; name++) {
+        lua_getfield(L, -1, *name);
+        lua_setfield(L, -3, *name);
+    }
+    for (name = safe_libs; *name != NULL; name++) {
+        lua_getfield(L, -1, *name);
+        lua_setfield(L, -3, *name);
+    }
+    lua_pop(L, 1);                                       /* safe */
+    return 1;
+}
+
+static int l_require(lua_State *L);
+static int l_print(lua_State *L);
+
+/* Pushes a shallow copy of the table at idx. */
+static void push_copy(lua_State *L, int idx)
+{
+    idx = lua_absindex(L, idx);
+    lua_newtable(L);
+    lua_pushnil(L);
+    while (lua_next(L, idx) != 0) {
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, -4);
+    }
+}
+
+/*
+ * Pushes a fresh environment for a rule or a library module: the safe
+ * globals, private copies of the libraries, require (with the module
+ * cache at cache_idx) and print (naming who). Memory errors propagate.
+ */
+static void push_env(lua_State *L, int safe_idx, int cache_idx,
+                     const char *who)
+{
+    const char *const *name;
+
+    safe_idx = lua_absindex(L, safe_idx);
+    cache_idx = lua_absindex(L, cache_idx);
+    lua_newtable(L);                                     /* env */
+    for (name = safe_globals; *name != NULL; name++) {
+        lua_getfield(L, safe_idx, *name);
+        lua_setfield(L, -2, *name);
+    }
+    for (name = safe_libs; *name != NULL; name++) {
+        lua_getfield(L, safe_idx, *name);                /* env, lib */
+        push_copy(L, -1);                                /* env, lib, copy */
+        lua_setfield(L, -3, *name);
+        lua_pop(L, 1);
+    }
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -2, "_G");
+    lua_pushvalue(L, safe_idx);
+    lua_pushvalue(L, cache_idx);
+    lua_pushcclosure(L, l_require, 2);
+    lua_setfield(L, -2, "require");
+    lua_pushstring(L, who);
+    lua_pushcclosure(L, l_print, 1);
+    lua_setfield(L, -2, "print");
+}
+
+/* print(...) in a rule: one line on stderr, prefixed with the rule. */
+static int l_print(lua_State *L)
+{
+    int i, n = lua_gettop(L);
+
+    fprintf(stderr, "%s:", lua_tostring(L, lua_upvalueindex(1)));
+    for (i = 1; i <= n; i++)
+        fprintf(stderr, " %s", luaL_tolstring(L, i, NULL));
+    fputc('\n', stderr);
+    return 0;
+}
+
+/*
+ * Loads text as a chunk named chunk ("@path") with a new environment;
+ * leaves the function on the stack. Returns a lua status.
+ */
+static int load_text(lua_State *L, const char *buf, size_t len,
+                     const char *chunk, int safe_idx, int cache_idx,
+                     const char *who)
+{
+    int st;
+
+    safe_idx = lua_absindex(L, safe_idx);
+    cache_idx = lua_absindex(L, cache_idx);
+    st = luaL_loadbufferx(L, buf, len, chunk, "t");      /* fn | err */
+    if (st != LUA_OK)
+        return st;
+    push_env(L, safe_idx, cache_idx, who);               /* fn, env */
+    lua_setupvalue(L, -2, 1);                            /* fn */
+    return LUA_OK;
+}
+
+/* require(name): serves only the embedded auditlint.* modules. */
+static int l_require(lua_State *L)
+{
+    const char *name = luaL_checkstring(L, 1);
+    const struct al_embedded *e;
+    char path[256];
+    char chunk[260];
+
+    lua_settop(L, 1);
+    lua_pushvalue(L, 1);
+    if (lua_rawget(L, lua_upvalueindex(2)) != LUA_TNIL)
+        return 1;                                        /* cached */
+    lua_pop(L, 1);
+    if (strncmp(name, "auditlint.", 10) != 0 || strlen(name) > 200)
+        return luaL_error(L, "module '%s' not found: rules can require "
+                          "only the auditlint.* library", name);
+    snprintf(path, sizeof(path), "core/lua/%s.lua", name + 10);
+    e = al_embedded_find(path);
+    if (e == NULL)
+        return luaL_error(L, "module '%s' not found", name);
+    snprintf(chunk, sizeof(chunk), "@%s", path);
+    if (load_text(L, e->data, e->len, chunk, lua_upvalueindex(1),
+                  lua_upvalueindex(2), name) != LUA_OK)
+        return lua_error(L);
+    lua_pushstring(L, name);
+    lua_call(L, 1, 1);                                   /* name, mod */
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        lua_pushboolean(L, 1);
+    }
+    lua_pushvalue(L, 1);
+    lua_pushvalue(L, -2);
+    lua_rawset(L, lua_upvalueindex(2));
+    return 1;
+}
+
+/*
+ * Message handler: turns an error into {message=, file=, line=}, with the
+ * position of the innermost Lua code that was running.
+ */
+static int msgh(lua_State *L)
+{
+    lua_Debug ar;
+    int level;
+    const char *msg = lua_tostring(L, 1);
+
+    if (msg == NULL)
+        msg = lua_pushfstring(L, "error object is a %s value",
+                              luaL_typename(L, 1));
+    lua_createtable(L, 0, 3);
+    lua_pushstring(L, msg);
+    lua_setfield(L, -2, "message");
+    for (level = 0; lua_getstack(L, level, &ar); level++) {
+        lua_getinfo(L, "Sl", &ar);
+        if (ar.currentline > 0 && ar.source[0] == '@') {
+            lua_pushstring(L, ar.source + 1);
+            lua_setfield(L, -2, "file");
+            lua_pushinteger(L, ar.currentline);
+            lua_setfield(L, -2, "line");
+            break;
+        }
+    }
+    return 1;
+}
+
+/* ---- rule failures ---- */
+
+/*
+ * Strips a leading "file:line: " that Lua put before an error message,
+ * taking the line from it.
+ */
+static const char *strip_where(const char *msg, const char *file,
+                               unsigned *line)
+{
+    size_t n = strlen(file);
+    const char *p;
+    unsigned v = 0;
+
+    if (strncmp(msg, file, n) != 0 || msg[n] != ':')
+        return msg;
+    p = msg + n + 1;
+    while (*p >= '0' && *p <= '9' && v < 100000000)
+        v = v * 10 + (unsigned)(*p++ - '0');
+    if (p > msg + n + 1 && p[0] == ':' && p[1] == ' ') {
+        *line = v;
+        return p + 2;
+    }
+    return msg;
+}
+
+/*
+ * Records a rule-error finding for a failed pcall whose error (the table
+ * made by msgh, or a memory error) is on top of the stack; pops it.
+ * where: the rule's file; line: fallback line.
+ */
+static void rule_failed(struct al_lua *B, int status, const char *who,
+                        const char *file, unsigned line, const char *what)
+{
+    lua_State *L = B->L;
+    const char *msg = "unknown error";
+    const char *efile = file;
+    char *text;
+
+    if (status == LUA_ERRMEM) {
+        msg = "memory limit exceeded; raise it with --rule-memory";
+    } else if (lua_istable(L, -1)) {
+        lua_getfield(L, -1, "message");
+        lua_getfield(L, -2, "file");
+        lua_getfield(L, -3, "line");
+        if (lua_isstring(L, -2)) {
+            efile = lua_tostring(L, -2);
+            line = (unsigned)lua_tointeger(L, -1);
+        }
+        if (lua_isstring(L, -3))
+            msg = strip_where(lua_tostring(L, -3), efile, &line);
+    } else if (lua_isstring(L, -1)) {
+        msg = strip_where(lua_tostring(L, -1), efile, &line);
+    }
+    text = al_printf("rule '%s' failed %s: %s", who, what, msg);
+    al_findings_add(B->out, "rule-error", AL_SEV_ERROR, efile,
+                    line ? line : 1, 1, text);
+    fprintf(stderr, "%s:%u: error: %s\n", efile, line ? line : 1, text);
+    al_free(text);
+    B->failures++;
+    lua_settop(L, 0);
+    budget_disarm(B);
+    lua_gc(L, LUA_GCCOLLECT);
+}
+
+/* Runs the function below nargs arguments under the budget; 0 or status. */
+static int run_protected(struct al_lua *B, int nargs, int nres,
+                         long long budget)
+{
+    lua_State *L = B->L;
+    int base = lua_gettop(L) - nargs, st;
+
+    lua_pushcfunction(L, msgh);
+    lua_insert(L, base);
+    budget_arm(B, budget);
+    st = lua_pcall(L, nargs, nres, base);
+    budget_disarm(B);
+    lua_remove(L, base);
+    return st;
+}
+
+/* ---- loading rules ---- */
+
+static int valid_id(const char *id)
+{
+    const char *p;
+
+    if (id == NULL || !(*id >= 'a' && *id <= 'z'))
+        return 0;
+    for (p = id; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')
+              || *p == '-'))
+            return 0;
+    return p - id <= 64;
+}
+
+static int core_diag_index(const char *id)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(core_diags) / sizeof(core_diags[0]); i++)
+        if (strcmp(core_diags[i].id, id) == 0)
+            return (int)i;
+    return -1;
+}
+
+static struct rule *find_rule(const struct al_lua *B, const char *id)
+{
+    size_t i;
+
+    for (i = 0; i < B->nrules; i++)
+        if (strcmp(B->rules[i].meta.id, id) == 0)
+            return &B->rules[i];
+    return NULL;
+}
+
+/* Returns a new comma-separated copy of the string list at t.field. */
+static char *join_list(lua_State *L, int t, const char *field)
+{
+    luaL_Buffer b;
+    lua_Integer i, n;
+    char *s;
+
+    lua_getfield(L, t, field);
+    if (!lua_istable(L, -1)) {
+        lua_pop(L, 1);
+        return al_strdup("");
+    }
+    luaL_buffinit(L, &b);
+    n = (lua_Integer)lua_rawlen(L, -2);
+    for (i = 1; i <= n; i++) {
+        lua_rawgeti(L, -2, i);
+        if (lua_isstring(L, -1)) {
+            if (i > 1)
+                luaL_addstring(&b, ",");
+            luaL_addvalue(&b);
+        } else {
+            lua_pop(L, 1);
+        }
+    }
+    luaL_pushresult(&b);
+    s = al_strdup(lua_tostring(L, -1));
+    lua_pop(L, 2);
+    return s;
+}
+
+/*
+ * Checks the table a rule file returned (top of stack) and registers it.
+ * Returns NULL on success or a static description of what is wrong.
+ */
+static const char *register_rule(struct al_lua *B, const char *file)
+{
+    lua_State *L = B->L;
+    int t = lua_gettop(L);
+    const char *id, *sev, *summary;
+    enum al_severity s;
+    struct rule *r;
+
+    if (!lua_istable(L, t))
+        return "it must return a table";
+    lua_getfield(L, t, "id");
+    lua_getfield(L, t, "severity");
+    lua_getfield(L, t, "summary");
+    lua_getfield(L, t, "check");
+    id = lua_tostring(L, t + 1);
+    sev = lua_tostring(L, t + 2);
+    summary = lua_tostring(L, t + 3);
+    if (!valid_id(id))
+        return "its 'id' must be lowercase letters, digits and '-'";
+    if (sev == NULL || al_severity_parse(sev, &s) != 0 || s == AL_SEV_NONE)
+        return "its 'severity' must be 'error', 'warning' or 'note'";
+    if (summary == NULL)
+        return "it has no 'summary' string";
+    if (!lua_isfunction(L, t + 4))
+        return "it has no 'check' function";
+    if (find_rule(B, id) != NULL || core_diag_index(id) >= 0)
+        return "its id is already taken by another rule";
+    al_grow(&B->rules, &B->caprules, B->nrules + 1, sizeof(*B->rules));
+    r = &B->rules[B->nrules++];
+    memset(r, 0, sizeof(*r));
+    r->meta.id = al_strdup(id);
+    r->meta.summary = al_strdup(summary);
+    r->meta.file = al_strdup(file);
+    r->meta.severity = r->meta.default_severity = s;
+    r->meta.frameworks = join_list(L, t, "frameworks");
+    r->options_ref = LUA_NOREF;
+    al_free(B->listing);
+    B->listing = NULL;
+    lua_settop(L, t);
+    r->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    return NULL;
+}
+
+int al_lua_load_rule(struct al_lua *B, const char *file, const char *buf,
+                     size_t len)
+{
+    lua_State *L = B->L;
+    char *chunk = al_printf("@%s", file);
+    const char *bad;
+    int st;
+
+    lua_settop(L, 0);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &safe_globals);    /* safe */
+    lua_newtable(L);                                     /* safe, cache */
+    st = load_text(L, buf, len, chunk, 1, 2, file);      /* safe, c, fn */
+    al_free(chunk);
+    if (st == LUA_OK) {
+        lua_remove(L, 1);
+        lua_remove(L, 1);                                /* fn */
+        st = run_protected(B, 0, 1, B->opts.budget);     /* rule | err */
+    } else {
+        lua_pushcfunction(L, msgh);
+        lua_insert(L, -2);
+        lua_call(L, 1, 1);                               /* ..., err */
+    }
+    if (st != LUA_OK) {
+        rule_failed(B, st, file, file, 1, "to load");
+        return -1;
+    }
+    bad = register_rule(B, file);
+    if (bad != NULL) {
+        char *text = al_printf("'%s' is not a valid rule: %s", file, bad);
+        al_findings_add(B->out, "rule-error", AL_SEV_ERROR, file, 1, 1,
+                        text);
+        fprintf(stderr, "%s:1: error: %s\n", file, text);
+        al_free(text);
+        B->failures++;
+        lua_settop(L, 0);
+        return -1;
+    }
+    return 0;
+}
+
+int al_lua_load_builtin_rules(struct al_lua *B)
+{
+    size_t i;
+    int rc = 0;
+
+    for (i = 0; i < al_embedded_count; i++) {
+        const struct al_embedded *e = &al_embedded[i];
+        size_t n = strlen(e->name);
+
+        if (strncmp(e->name, "rules/", 6) != 0 || n < 5
+            || strcmp(e->name + n - 4, ".lua") != 0)
+            continue;
+        if (al_lua_load_rule(B, e->name, e->data, e->len) != 0)
+            rc = -1;
+    }
+    return rc;
+}
+
+/* ---- ctx.report ---- */
+
+struct where {
+    const char *file;
+    unsigned line, col, end_line, end_col;
+};
+
+static lua_Integer opt_int_field(lua_State *L, int t, const char *k)
+{
+    lua_Integer v;
+
+    lua_getfield(L, t, k);
+    v = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : 0;
+    lua_pop(L, 1);
+    return v;
+}
+
+/* Column (in characters, 1-based) of byte i of s, after line start ls. */
+static unsigned char_col(const char *s, size_t ls, size_t i)
+{
+    unsigned col = 1;
+
+    for (; ls < i; ls++)
+        if (((unsigned char)s[ls] & 0xC0) != 0x80)
+            col++;
+    return col;
+}
+
+/* Position of a byte offset (1-based) into the text of a section at sec. */
+static int section_where(lua_State *L, int sec, lua_Integer off,
+                         lua_Integer len, struct where *w)
+{
+    const char *file, *text;
+    const struct al_node *n;
+    size_t tlen, i, ls = 0, stop;
+    unsigned line;
+
+    if (locate(L, sec, 0, 0, &file, &n) != 0)
+        return -1;
+    lua_getfield(L, sec, "text");
+    text = lua_tolstring(L, -1, &tlen);
+    lua_pop(L, 1);          /* the section table keeps the string alive */
+    line = (unsigned)opt_int_field(L, sec, "body_line");
+    if (text == NULL || off < 1 || (size_t)off > tlen + 1 || line == 0)
+        return -1;
+    stop = (size_t)off - 1;
+    for (i = 0; i < stop; i++)
+        if (text[i] == '\n') {
+            line++;
+            ls = i + 1;
+        }
+    w->file = file;
+    w->line = w->end_line = line;
+    w->col = char_col(text, ls, stop);
+    stop += len > 0 && stop + (size_t)len <= tlen ? (size_t)len : 0;
+    for (i = ls; i < stop && text[i] != '\n'; i++)
+        ;
+    w->end_col = char_col(text, ls, i);
+    return 0;
+}
+
+/* Resolves the position a report (or related) table at t describes. */
+static int resolve(lua_State *L, int t, struct where *w)
+{
+    const struct al_node *n;
+    lua_Integer off;
+    int top = lua_gettop(L), rc = -1;
+
+    t = lua_absindex(L, t);
+    memset(w, 0, sizeof(*w));
+    if (lua_getfield(L, t, "at") == LUA_TTABLE) {        /* at */
+        off = opt_int_field(L, t, "offset");
+        if (off > 0) {
+            rc = section_where(L, top + 1, off,
+                               opt_int_field(L, t, "length"), w);
+        } else {
+            lua_getfield(L, t, "key");                   /* at, key */
+            rc = locate(L, top + 1, top + 2, 0, &w->file, &n);
+            if (rc == 0) {
+                w->line = n->at.line;
+                w->col = n->at.col;
+                w->end_line = n->at.end_line;
+                w->end_col = n->at.end_col;
+            }
+        }
+    } else if (lua_getfield(L, t, "file") == LUA_TSTRING) {
+        w->file = lua_tostring(L, -1);   /* kept alive by the table t */
+        w->line = (unsigned)opt_int_field(L, t, "line");
+        w->col = (unsigned)opt_int_field(L, t, "col");
+        rc = w->line > 0 ? 0 : -1;
+        if (w->col == 0)
+            w->col = 1;
+    }
+    lua_settop(L, top);
+    return rc;
+}
+
+static void add_related(lua_State *L, int t, struct al_finding *f)
+{
+    lua_Integer i, n;
+    struct where w;
+
+    if (lua_getfield(L, t, "related") != LUA_TTABLE) {
+        lua_pop(L, 1);
+        return;
+    }
+    n = (lua_Integer)lua_rawlen(L, -1);
+    for (i = 1; i <= n; i++) {
+        if (lua_rawgeti(L, -1, i) == LUA_TTABLE && resolve(L, -1, &w) == 0) {
+            lua_getfield(L, -1, "message");
+            al_finding_relate(f, w.file, w.line, w.col,
+                              lua_isstring(L, -1) ? lua_tostring(L, -1)
+                                                  : NULL);
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+static void add_frameworks(lua_State *L, int t, struct al_finding *f)
+{
+    lua_Integer i, n;
+
+    if (lua_getfield(L, t, "frameworks") == LUA_TTABLE) {
+        n = (lua_Integer)lua_rawlen(L, -1);
+        for (i = 1; i <= n; i++) {
+            if (lua_rawgeti(L, -1, i) == LUA_TSTRING)
+                al_finding_framework(f, lua_tostring(L, -1));
+            lua_pop(L, 1);
+        }
+    }
+    lua_pop(L, 1);
+}
+
+/* The rule id and severity a report from rule index ri is made under. */
+static const char *report_rule(lua_State *L, struct al_lua *B,
+                               lua_Integer ri, enum al_severity *sev)
+{
+    const char *id, *s;
+    enum al_severity own;
+    int fixed = 0;
+
+    if (ri >= 0) {
+        id = B->rules[ri].meta.id;
+        *sev = B->rules[ri].meta.severity;
+        fixed = B->rules[ri].has_sev;
+    } else {
+        lua_getfield(L, 1, "rule");
+        id = lua_tostring(L, -1);
+        lua_pop(L, 1);              /* the report table keeps it alive */
+        if (id == NULL || core_diag_index(id) < 0)
+            luaL_error(L, "report: 'rule' must name a core diagnostic");
+        *sev = B->core_sev[core_diag_index(id)];
+        fixed = B->core_fixed[core_diag_index(id)];
+    }
+    lua_getfield(L, 1, "severity");
+    s = lua_tostring(L, -1);
+    if (!fixed && *sev != AL_SEV_NONE && s != NULL
+        && al_severity_parse(s, &own) == 0 && own != AL_SEV_NONE)
+        *sev = own;
+    lua_pop(L, 1);
+    return id;
+}
+
+/* A report without a position: a rule-error at the caller's line. */
+static void unplaced(lua_State *L, struct al_lua *B, const char *id)
+{
+    lua_Debug ar;
+    const char *file = "(rule)";
+    unsigned line = 1;
+    char *text;
+
+    if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar)
+        && ar.source[0] == '@') {
+        file = ar.source + 1;
+        line = ar.currentline > 0 ? (unsigned)ar.currentline : 1;
+    }
+    text = al_printf("rule '%s' reported a finding without a position "
+                     "(give 'at' a model value, or 'file' and 'line')", id);
+    al_findings_add(B->out, "rule-error", AL_SEV_ERROR, file, line, 1, text);
+    al_free(text);
+    B->failures++;
+}
+
+/* ctx.report{...}: upvalue 1 is the rule index (-1: the model builder). */
+static int l_report(lua_State *L)
+{
+    struct al_lua *B = bridge_of(L);
+    lua_Integer ri = lua_tointeger(L, lua_upvalueindex(1));
+    enum al_severity sev;
+    const char *id, *msg;
+    struct al_finding *f;
+    struct where w;
+
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
+    id = report_rule(L, B, ri, &sev);
+    lua_getfield(L, 1, "message");
+    msg = lua_tostring(L, -1);
+    if (msg == NULL)
+        return luaL_error(L, "report: 'message' must be a string");
+    if (sev == AL_SEV_NONE)
+        return 0;
+    if (resolve(L, 1, &w) != 0) {
+        unplaced(L, B, id);
+        return 0;
+    }
+    f = al_findings_add(B->out, id, sev, w.file, w.line, w.col, msg);
+    f->at.end_line = w.end_line;
+    f->at.end_col = w.end_col;
+    add_related(L, 1, f);
+    add_frameworks(L, 1, f);
+    if (lua_getfield(L, 1, "subject") == LUA_TSTRING
+        || lua_type(L, -1) == LUA_TNUMBER)
+        al_finding_key(f, lua_tostring(L, -1));
+    return 0;
+}
+
+/* ---- ctx ---- */
+
+static const luaL_Reg ctx_functions[] = {
+    {"where", l_where},
+    {"key_where", l_key_where},
+    {"copy_pos", l_copy_pos},
+    {"set_pos", l_set_pos},
+    {"new_at", l_new_at},
+    {NULL, NULL}
+};
+
+static void push_ref(lua_State *L, int ref)
+{
+    if (ref == LUA_NOREF || ref == LUA_REFNIL)
+        lua_newtable(L);
+    else
+        lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+}
+
+/* Pushes the options of rule r: its defaults, then the configuration's. */
+static void push_options(lua_State *L, const struct rule *r)
+{
+    lua_newtable(L);                                     /* opts */
+    lua_rawgeti(L, LUA_REGISTRYINDEX, r->ref);
+    lua_getfield(L, -1, "options");                      /* opts, rule, d */
+    if (lua_istable(L, -1)) {
+        lua_pushnil(L);
+        while (lua_next(L, -2) != 0) {
+            lua_pushvalue(L, -2);
+            lua_insert(L, -2);
+            lua_rawset(L, -6);
+        }
+    }
+    lua_pop(L, 2);                                       /* opts */
+    if (r->options_ref == LUA_NOREF)
+        return;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, r->options_ref);   /* opts, conf */
+    lua_pushnil(L);
+    while (lua_next(L, -2) != 0) {
+        if (lua_type(L, -2) == LUA_TSTRING
+            && strcmp(lua_tostring(L, -2), "severity") == 0) {
+            lua_pop(L, 1);
+            continue;
+        }
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, -5);
+    }
+    lua_pop(L, 1);                                       /* opts */
+}
+
+/* Pushes a ctx table for rule index ri (-1: the model builder). */
+static void push_ctx(struct al_lua *B, lua_Integer ri)
+{
+    lua_State *L = B->L;
+
+    lua_newtable(L);                                     /* ctx */
+    luaL_setfuncs(L, ctx_functions, 0);
+    lua_pushinteger(L, ri);
+    lua_pushcclosure(L, l_report, 1);
+    lua_setfield(L, -2, "report");
+    lua_pushstring(L, B->opts.today);
+    lua_setfield(L, -2, "today");
+    push_ref(L, B->config_ref);
+    lua_setfield(L, -2, "config");
+    push_ref(L, B->catalog_ref);
+    lua_setfield(L, -2, "catalog");
+    if (ri >= 0) {
+        lua_pushstring(L, B->rules[ri].meta.id);
+        lua_setfield(L, -2, "rule");
+        push_options(L, &B->rules[ri]);
+        lua_setfield(L, -2, "options");
+    }
+}
+
+/* ---- running ---- */
+
+/*
+ * Loads core/lua/<name>.lua in a library environment and calls its
+ * function fn with the value at registry ref input (and a ctx when
+ * with_ctx); stores the result in *out_ref. Returns 0 or -1.
+ */
+static int run_library(struct al_lua *B, const char *name, const char *fn,
+                       int input_ref, int with_ctx, int *out_ref)
+{
+    lua_State *L = B->L;
+    const struct al_embedded *e;
+    char path[128], chunk[132];
+    int st;
+
+    snprintf(path, sizeof(path), "core/lua/%s.lua", name);
+    snprintf(chunk, sizeof(chunk), "@%s", path);
+    e = al_embedded_find(path);
+    if (e == NULL) {
+        fprintf(stderr, "auditlint: error: '%s' is not built in\n", path);
+        return -1;
+    }
+    lua_settop(L, 0);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &safe_globals);
+    lua_newtable(L);
+    st = load_text(L, e->data, e->len, chunk, 1, 2, name);
+    if (st == LUA_OK) {
+        lua_replace(L, 1);
+        lua_settop(L, 1);
+        st = run_protected(B, 0, 1, B->opts.budget);     /* module */
+    }
+    if (st == LUA_OK && lua_istable(L, -1)) {
+        lua_getfield(L, -1, fn);                         /* mod, f */
+        lua_rawgeti(L, LUA_REGISTRYINDEX, input_ref);
+        if (with_ctx)
+            push_ctx(B, -1);
+        st = run_protected(B, with_ctx ? 2 : 1, 1, B->opts.budget * 10);
+    }
+    if (st != LUA_OK) {
+        rule_failed(B, st, name, path, 1, "to run");
+        return -1;
+    }
+    *out_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_settop(L, 0);
+    return 0;
+}
+
+/* Builds the input of catalog.new: {path=, doc=} per reference file. */
+static int reference_input(struct al_lua *B)
+{
+    lua_State *L = B->L;
+    lua_Integer i, n;
+
+    lua_newtable(L);                                     /* in */
+    lua_rawgeti(L, LUA_REGISTRYINDEX, B->refs_ref);      /* in, refs */
+    n = (lua_Integer)lua_rawlen(L, -1);
+    for (i = 1; i <= n; i++) {
+        lua_rawgeti(L, -1, i);                           /* in, refs, f */
+        lua_createtable(L, 0, 2);                        /* .., f, e */
+        lua_getfield(L, -2, "path");
+        lua_setfield(L, -2, "path");
+        lua_getfield(L, -2, "docs");
+        lua_rawgeti(L, -1, 1);
+        lua_setfield(L, -3, "doc");
+        lua_pop(L, 1);                                   /* .., f, e */
+        lua_rawseti(L, -4, i);
+        lua_pop(L, 1);                                   /* in, refs */
+    }
+    lua_pop(L, 1);
+    return luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+static void run_rule(struct al_lua *B, lua_Integer ri, int repo_ref)
+{
+    lua_State *L = B->L;
+    struct rule *r = &B->rules[ri];
+    lua_Debug ar;
+    unsigned line = 1;
+    int st;
+
+    lua_settop(L, 0);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, r->ref);
+    lua_getfield(L, -1, "check");                        /* rule, check */
+    lua_pushvalue(L, -1);
+    if (lua_getinfo(L, ">S", &ar) && ar.linedefined > 0)
+        line = (unsigned)ar.linedefined;
+    lua_remove(L, 1);                                    /* check */
+    lua_rawgeti(L, LUA_REGISTRYINDEX, repo_ref);
+    push_ctx(B, ri);                                     /* check, repo, c */
+    st = run_protected(B, 2, 0, B->opts.budget);
+    if (st != LUA_OK)
+        rule_failed(B, st, r->meta.id, r->meta.file, line, "while checking");
+    lua_settop(L, 0);
+}
+
+static int severity_not_off(const struct al_finding *f, void *ctx)
+{
+    (void)ctx;
+    return f->severity != AL_SEV_NONE;
+}
+
+/* Gives load diagnostics (made before the state ran) their severity. */
+static void apply_core_severities(struct al_lua *B)
+{
+    size_t i;
+
+    for (i = 0; i < B->out->n; i++) {
+        struct al_finding *f = &B->out->v[i];
+        int k = core_diag_index(f->rule);
+
+        if (k >= 0 && B->core_fixed[k])
+            f->severity = B->core_sev[k];
+    }
+    al_findings_retain(B->out, severity_not_off, NULL);
+}
+
+int al_lua_run(struct al_lua *B)
+{
+    int input, repo_ref;
+    size_t i;
+
+    if (al_embedded_find("core/lua/catalog.lua") != NULL) {
+        input = reference_input(B);
+        if (run_library(B, "catalog", "new", input, 0, &B->catalog_ref))
+            B->catalog_ref = LUA_NOREF;
+        luaL_unref(B->L, LUA_REGISTRYINDEX, input);
+    }
+    if (run_library(B, "model", "build", B->files_ref, 1, &repo_ref) != 0) {
+        apply_core_severities(B);
+        return -1;
+    }
+    for (i = 0; i < B->nrules; i++)
+        if (B->rules[i].meta.severity != AL_SEV_NONE)
+            run_rule(B, (lua_Integer)i, repo_ref);
+    luaL_unref(B->L, LUA_REGISTRYINDEX, repo_ref);
+    apply_core_severities(B);
+    return 0;
+}
+
+/* ---- life cycle and listings ---- */
+
+void al_lua_opts_default(struct al_lua_opts *o)
+{
+    o->budget = 2000000000LL;
+    o->memory = (size_t)512 << 20;
+    o->today = "1970-01-01";
+}
+
+static int new_ref_table(lua_State *L, int weak)
+{
+    lua_newtable(L);
+    if (weak) {
+        lua_createtable(L, 0, 1);
+        lua_pushliteral(L, "k");
+        lua_setfield(L, -2, "__mode");
+        lua_setmetatable(L, -2);
+    }
+    return luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+struct al_lua *al_lua_new(const struct al_lua_opts *o,
+                          struct al_findings *out)
+{
+    struct al_lua *B = al_calloc(1, sizeof(*B));
+    size_t i;
+
+    B->out = out;
+    B->opts = *o;
+    B->mem_limit = (size_t)-1;
+    B->catalog_ref = B->config_ref = LUA_NOREF;
+    al_arena_init(&B->synth);
+    for (i = 0; i < sizeof(core_diags) / sizeof(core_diags[0]); i++)
+        B->core_sev[i] = core_diags[i].severity;
+    B->L = lua_newstate(lua_alloc, B);
+    if (B->L == NULL) {
+        fprintf(stderr, "auditlint: error: cannot create the Lua state\n");
+        al_free(B);
+        return NULL;
+    }
+    lua_pushlightuserdata(B->L, B);
+    lua_rawsetp(B->L, LUA_REGISTRYINDEX, &BRIDGE_KEY);
+    lua_pushcfunction(B->L, setup_state);
+    if (lua_pcall(B->L, 0, 1, 0) != LUA_OK) {
+        fprintf(stderr, "auditlint: error: cannot set up Lua: %s\n",
+                lua_tostring(B->L, -1));
+        al_lua_free(B);
+        return NULL;
+    }
+    lua_rawsetp(B->L, LUA_REGISTRYINDEX, &safe_globals);
+    B->pos_ref = new_ref_table(B->L, 1);
+    B->files_ref = new_ref_table(B->L, 0);
+    B->refs_ref = new_ref_table(B->L, 0);
+    return B;
+}
+
+void al_lua_free(struct al_lua *B)
+{
+    size_t i;
+
+    if (B == NULL)
+        return;
+    if (B->L != NULL)
+        lua_close(B->L);
+    for (i = 0; i < B->nrules; i++) {
+        al_free((char *)B->rules[i].meta.id);
+        al_free((char *)B->rules[i].meta.summary);
+        al_free((char *)B->rules[i].meta.file);
+        al_free((char *)B->rules[i].meta.frameworks);
+    }
+    al_free(B->rules);
+    al_free(B->listing);
+    al_free(B->config_path);
+    for (i = 0; i < B->nfiles; i++) {
+        al_file_release(B->files[i]);
+        al_free(B->files[i]);
+    }
+    al_free(B->files);
+    al_arena_release(&B->synth);
+    al_free(B);
+}
+
+int al_lua_failures(const struct al_lua *B)
+{
+    return B->failures;
+}
+
+static int compare_meta(const void *a, const void *b)
+{
+    const struct al_rule_meta *x = a, *y = b;
+
+    return strcmp(x->id, y->id);
+}
+
+/* Rebuilds the sorted listing of rules and core diagnostics. */
+static void build_listing(struct al_lua *B)
+{
+    size_t ncore = sizeof(core_diags) / sizeof(core_diags[0]), i;
+    struct al_rule_meta *m;
+
+    al_free(B->listing);
+    B->nlisting = ncore + B->nrules;
+    B->listing = m = al_calloc(B->nlisting, sizeof(*m));
+    for (i = 0; i < ncore; i++) {
+        m[i].id = core_diags[i].id;
+        m[i].summary = core_diags[i].summary;
+        m[i].file = "";
+        m[i].frameworks = "";
+        m[i].default_severity = core_diags[i].severity;
+        m[i].severity = B->core_sev[i];
+        m[i].core = 1;
+    }
+    for (i = 0; i < B->nrules; i++)
+        m[ncore + i] = B->rules[i].meta;
+    qsort(m, B->nlisting, sizeof(*m), compare_meta);
+}
+
+size_t al_lua_rule_count(const struct al_lua *B)
+{
+    build_listing((struct al_lua *)B);
+    return B->nlisting;
+}
+
+const struct al_rule_meta *al_lua_rule(const struct al_lua *B, size_t i)
+{
+    if (B->listing == NULL)
+        build_listing((struct al_lua *)B);
+    return i < B->nlisting ? &B->listing[i] : NULL;
+}
+
+const struct al_rule_meta *al_lua_rule_find(const struct al_lua *B,
+                                            const char *id)
+{
+    size_t i, n = al_lua_rule_count(B);
+
+    for (i = 0; i < n; i++)
+        if (strcmp(B->listing[i].id, id) == 0)
+            return &B->listing[i];
+    return NULL;
+}
+
+enum al_severity al_lua_severity(const struct al_lua *B, const char *id)
+{
+    int k = core_diag_index(id);
+    struct rule *r;
+
+    if (k >= 0)
+        return B->core_sev[k];
+    r = find_rule(B, id);
+    return r != NULL ? r->meta.severity : AL_SEV_NONE;
+}
+
+int al_lua_configure_rule(struct al_lua *B, const char *id, int has_sev,
+                          enum al_severity sev, const struct al_node *opts)
+{
+    int k = core_diag_index(id);
+    struct rule *r = find_rule(B, id);
+
+    if (k >= 0) {
+        if (has_sev) {
+            B->core_sev[k] = sev;
+            B->core_fixed[k] = 1;
+        }
+        return 0;
+    }
+    if (r == NULL)
+        return -1;
+    if (has_sev) {
+        r->meta.severity = sev;
+        r->has_sev = 1;
+    }
+    if (opts != NULL && opts->kind == AL_NODE_MAP) {
+        push_node(B->L, B, opts,
+                  B->config_path ? B->config_path : ".auditlint.yml");
+        luaL_unref(B->L, LUA_REGISTRYINDEX, r->options_ref);
+        r->options_ref = luaL_ref(B->L, LUA_REGISTRYINDEX);
+    }
+    return 0;
+}

@@ -129,9 +129,9 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
         B->exhausted = 1;
         lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
     }
-    luaL_error(L, "instruction budget of %lld exhausted (a loop that does "
+    luaL_error(L, "instruction budget of %I exhausted (a loop that does "
                "not end?); raise it with --rule-budget",
-               (long long)B->opts.budget);
+               (lua_Integer)B->opts.budget);
 }
 
 static void budget_arm(struct al_lua *B, long long instructions)
@@ -809,7 +809,9 @@ static void rule_failed(struct al_lua *B, int status, const char *who,
     } else if (lua_isstring(L, -1)) {
         msg = strip_where(lua_tostring(L, -1), efile, &line);
     }
-    text = al_printf("rule '%s' failed %s: %s", who, what, msg);
+    text = strcmp(what, "to load") == 0
+           ? al_printf("cannot load rule '%s': %s", who, msg)
+           : al_printf("rule '%s' failed %s: %s", who, what, msg);
     al_findings_add(B->out, "rule-error", AL_SEV_ERROR, efile,
                     line ? line : 1, 1, text);
     fprintf(stderr, "%s:%u: error: %s\n", efile, line ? line : 1, text);

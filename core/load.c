@@ -121,7 +121,7 @@ struct body {
 static struct al_finding *report(struct load *ld, const char *rule,
                                  enum al_severity sev, size_t line,
                                  size_t col, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
+    __attribute__((format(printf, 6, 7), nonnull(6)));
 
 /*
  * Adds a finding for the file being loaded, with a printf-formatted
@@ -133,19 +133,22 @@ static struct al_finding *report(struct load *ld, const char *rule,
 {
     va_list ap;
     struct al_finding *f;
-    char *msg;
+    char small[256], *msg = small;
     int n;
 
     va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
+    n = vsnprintf(small, sizeof(small), fmt, ap);
     va_end(ap);
-    msg = al_malloc(n > 0 ? (size_t)n + 1 : 1);
-    va_start(ap, fmt);
-    vsnprintf(msg, n > 0 ? (size_t)n + 1 : 1, fmt, ap);
-    va_end(ap);
+    if (n >= (int)sizeof(small)) {
+        msg = al_malloc((size_t)n + 1);
+        va_start(ap, fmt);
+        vsnprintf(msg, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
     f = al_findings_add(ld->out, rule, sev, ld->f->path, (unsigned)line,
-                        (unsigned)col, msg);
-    al_free(msg);
+                        (unsigned)col, n < 0 ? "" : msg);
+    if (msg != small)
+        al_free(msg);
     return f;
 }
 
@@ -1233,7 +1236,8 @@ static void close_section(struct body *bd)
 
     if (sec->level == 0 && !bd->content)
         return;
-    sec->text = al_arena_strndup(&bd->ld->f->arena, bd->text, bd->len);
+    sec->text = al_arena_strndup(&bd->ld->f->arena,
+                                 bd->len > 0 ? bd->text : "", bd->len);
     sec->len = bd->len;
     al_grow(&bd->v, &bd->cap, bd->n + 1, sizeof(*bd->v));
     bd->v[bd->n++] = *sec;
@@ -1270,25 +1274,24 @@ static void body_line(struct body *bd, size_t k)
     const char *s = bd->ld->t.s + ln->start, *h;
     size_t n = ln->end - ln->start, hn;
     unsigned level;
+    int code = 1;
 
-    if (!blank(s, n))
-        bd->content = 1;
     if (bd->fence != 0) {
         if (closes_fence(bd, s, n))
             bd->fence = 0;
-        append_line(bd, "", 0);
-        return;
-    }
-    bd->fence_len = code_fence(s, n, &bd->fence);
-    if (bd->fence_len == 0)
+    } else if ((bd->fence_len = code_fence(s, n, &bd->fence)) == 0) {
         bd->fence = 0;
-    level = bd->fence ? 0 : atx_heading(s, n, &h, &hn);
-    if (level > 0) {
-        close_section(bd);
-        open_section(bd, level, h, hn, (unsigned)k + 1);
-        return;
+        code = 0;
+        level = atx_heading(s, n, &h, &hn);
+        if (level > 0) {
+            close_section(bd);
+            open_section(bd, level, h, hn, (unsigned)k + 1);
+            return;
+        }
     }
-    append_line(bd, bd->fence ? "" : s, bd->fence ? 0 : n);
+    if (!blank(s, n))
+        bd->content = 1;
+    append_line(bd, s, code ? 0 : n);
 }
 
 /*

@@ -264,6 +264,7 @@ static long rnd(long n)
     return n > 0 ? (long)((rng() >> 33) % (uint64_t)n) : 0;
 }
 
+/* One of the n strings of v, at random. */
 static const char *pick(const char *const *v, size_t n)
 {
     return v[rnd((long)n)];
@@ -312,6 +313,7 @@ static const char *date_ago(const struct gen *g, long ago)
     return buf[i];
 }
 
+/* Days in one period of freq; a year for the others (event-driven). */
 static long period_days(const char *freq)
 {
     static const struct { const char *f; long d; } t[] = {
@@ -327,6 +329,7 @@ static long period_days(const char *freq)
     return 365;
 }
 
+/* Reports a failed system call on path and exits with status 1. */
 static void die(const char *what, const char *path)
 {
     fprintf(stderr, "genrepo: cannot %s '%s': %s\n", what, path,
@@ -396,6 +399,7 @@ static void put_text(FILE *f, const char *tpl, const char *topic,
     }
 }
 
+/* An owner: a person's address, or a team's one time in ten. */
 static void person(char *out, size_t n)
 {
     if (rnd(10) == 0)
@@ -405,6 +409,7 @@ static void person(char *out, size_t n)
                  PICK(last_names));
 }
 
+/* Entries of a NULL-terminated list. */
 static long count(const char *const *v)
 {
     long n = 0;
@@ -460,6 +465,7 @@ static void control_id(long i, char *out, size_t n)
     snprintf(out, n, "%s-%06ld", domain_of(i)->prefix, i + 1);
 }
 
+/* Position of an Annex A id among the 93, or -1 for anything else. */
 static int annex_index(const char *id)
 {
     static const int base[] = {0, 37, 45, 59};
@@ -485,6 +491,7 @@ static void note_impl(struct gen *g, const char *iso, const char *cid)
     }
 }
 
+/* Mostly the domain's frequency; offset 900 of each thousand is vague. */
 static const char *control_freq(const struct domain *d, long i)
 {
     static const char *const other[] = {
@@ -499,6 +506,7 @@ static const char *control_freq(const struct domain *d, long i)
     return PICK(other);
 }
 
+/* A control's maps; remembers its Annex A ids for the SoA. */
 static void put_maps(FILE *f, struct gen *g, const struct domain *d,
                      const char *cid)
 {
@@ -608,6 +616,7 @@ static void write_controls(struct gen *g, long k)
     close_out(g, ef);
 }
 
+/* k distinct sentences of v, one paragraph. */
 static void put_paragraph(FILE *f, const char *const *v, size_t n,
                           long k, const char *topic, const char *area)
 {

@@ -1,11 +1,12 @@
 #!/bin/sh
 # Installs what auditlint needs to build and test on Debian or Ubuntu:
-# the compiler, pkg-config, Lua 5.4, libyaml and cmocka. Does nothing
+# the compiler, pkg-config, Lua 5.4, libyaml and cmocka (plus python3-yaml
+# and jq, which some tests use). Does nothing
 # when everything is there; uses sudo only when not run as root.
 set -eu
 
 packages="gcc make libc6-dev pkg-config liblua5.4-dev lua5.4 libyaml-dev \
-libcmocka-dev"
+libcmocka-dev python3-yaml jq"
 
 missing=""
 for p in $packages; do

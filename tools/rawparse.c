@@ -144,7 +144,8 @@ static long read_file(const char *path, struct buf *b)
     size_t n;
 
     if (!f || fstat(fileno(f), &st) != 0) {
-        fprintf(stderr, "%s: cannot open: %s\n", path, strerror(errno));
+        fprintf(stderr, "rawparse: cannot open '%s': %s\n", path,
+                strerror(errno));
         if (f)
             fclose(f);
         return -1;

@@ -117,8 +117,7 @@ local function new_framework(self, path, key, meta)
   if self.fw[key] then fail(path, "framework '%s' defined twice", key) end
   local fw = {
     key = key, name = meta.name, version = meta.version,
-    path = path, entries = {}, sorted = nil, counts = {},
-    withdrawn = {},
+    path = path, entries = {}, counts = {}, withdrawn = {},
   }
   self.fw[key] = fw
   return fw
@@ -299,7 +298,6 @@ local function load_correspondence(self, path, doc)
     fail(path, "'correspondence' is not a mapping")
   end
   c = {from = need(path, c, "from"), to = need(path, c, "to")}
-  self.corr = c
   load_pairs(self, path, doc, "pairs", c)
   load_pairs(self, path, doc, "clause_pairs", c)
   for _, key in ipairs({"no_predecessor", "new_clauses"}) do
@@ -577,6 +575,7 @@ local function override_one(self, item)
       new.default_frequency = rec.default_frequency or rec.frequency
       new.frequency, new.source = item.frequency, "config"
       new.rationale = item.rationale or new.rationale
+      if item.activity then new.activity = copy_list(item.activity) end
       list[i], hit = new, true
     end
   end
@@ -593,11 +592,13 @@ local function override_one(self, item)
 end
 
 -- Applies the configuration's expectations, a list of {requirement=,
--- frequency=, name=?, rationale=?, activity=?}, in order. An item with
--- a name changes that expectation only; without one it changes every
--- expectation of the requirement. A requirement with none gains a new
--- one. Returns a list of {index=, message=} for items it could not use
--- or whose id is not in a built-in catalogue (those are still applied).
+-- frequency=, name=?, rationale=?, activity=?}, in order; requirement
+-- keys must already be canonical ("iso27001:A.5.18"). An item with a
+-- name changes that expectation only; without one it changes every
+-- expectation of the requirement; rationale and activity, when given,
+-- replace the built-in ones. A requirement with none gains a new one.
+-- Returns a list of {index=, message=} for items it could not use or
+-- whose id is not in a built-in catalogue (those are still applied).
 function Catalog:override_expectations(list)
   local problems = {}
   for i, item in ipairs(list or {}) do

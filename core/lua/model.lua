@@ -731,13 +731,25 @@ local function type_from_path(path)
   return "policy"
 end
 
-local function first_heading(sections)
+local function clean_title(s)
+  s = s:gsub("<[^>]*>", ""):gsub("%*%*", ""):gsub("__", "")
+  return trim(s)
+end
+
+-- The title a reader sees: the first level-1 heading, else an HTML
+-- <h1> in the text before the first heading (badge-style READMEs), else
+-- the first heading of any level.
+local function title_from(sections)
   local any
   for _, s in ipairs(sections or {}) do
-    if s.heading and s.level == 1 then return s end
-    any = any or (s.heading and s)
+    if s.heading and s.level == 1 then return clean_title(s.heading) end
+    any = any or s.heading
   end
-  return any
+  local pre = sections and sections[1]
+  local h1 = pre and pre.level == 0 and pre.text
+             and pre.text:match("<[hH]1[^>]*>(.-)</[hH]1>")
+  if h1 and clean_title(h1) ~= "" then return clean_title(h1) end
+  return any and clean_title(any)
 end
 
 -- A default has no place of its own in the file: ctx.where(doc, field)
@@ -803,10 +815,8 @@ end
 local function doc_defaults(b, doc, file)
   if doc.id == nil then default(doc, "id", strip_ext(file.path)) end
   if doc.title == nil then
-    local h = first_heading(file.sections)
-    if h then
-      default(doc, "title", trim(h.heading))
-    end
+    local t = title_from(file.sections)
+    if t and t ~= "" then default(doc, "title", t) end
   end
   if doc.type == nil then
     default(doc, "type", type_from_path(file.path))

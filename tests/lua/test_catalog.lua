@@ -434,11 +434,17 @@ test("configuration overrides change and extend expectations", function()
     {requirement = "soc2:CC6.6", frequency = "quarterly",
       name = "access-review"},
     {requirement = "iso27001:A.7.7", frequency = "monthly"},
+    {requirement = "soc2:CC7.2", frequency = "daily",
+      activity = {"alert triage"}, rationale = "our SOC works daily"},
     {requirement = "iso27001:A.5.99", frequency = "annual"},
     {frequency = "annual"},
   })
   eq(#problems, 2, "problems")
-  eq({problems[1].index, problems[2].index}, {5, 6}, "problem items")
+  eq({problems[1].index, problems[2].index}, {6, 7}, "problem items")
+  local cc72 = c:expectations("soc2", "CC7.2")[1]
+  eq({cc72.frequency, cc72.activity, cc72.rationale, cc72.name},
+    {"daily", {"alert triage"}, "our SOC works daily", "log-review"},
+    "activity and rationale")
   local x = c:expectations("iso27001", "A.5.18")[1]
   eq({x.frequency, x.default_frequency, x.source},
     {"monthly", "quarterly", "config"}, "override")

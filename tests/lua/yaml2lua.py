@@ -53,7 +53,8 @@ def lua_string(s):
 def lua_value(v, indent):
     pad = "  " * (indent + 1)
     if isinstance(v, dict):
-        parts = ["%s[%s] = %s,\n" % (pad, lua_string(k), lua_value(x, indent + 1))
+        parts = ["%s[%s] = %s,\n"
+                 % (pad, lua_string(k), lua_value(x, indent + 1))
                  for k, x in v.items() if x is not None]
         return "{\n" + "".join(parts) + "  " * indent + "}"
     if isinstance(v, list):

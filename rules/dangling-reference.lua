@@ -1,0 +1,298 @@
+-- dangling-reference: an id list names something the repository does
+-- not define. Ids are compared exactly; a near miss (case, spacing, a
+-- typo, an extra word) is reported with the closest existing id.
+
+local ids = require("auditlint.ids")
+
+-- ---- suggestions ----
+
+local function levenshtein(a, b, limit)
+  if math.abs(#a - #b) > limit then return limit + 1 end
+  local prev = {}
+  for j = 0, #b do prev[j] = j end
+  for i = 1, #a do
+    local cur, best = {[0] = i}, i
+    local ca = a:byte(i)
+    for j = 1, #b do
+      local cost = (ca == b:byte(j)) and 0 or 1
+      local v = math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+      cur[j] = v
+      if v < best then best = v end
+    end
+    if best > limit then return limit + 1 end
+    prev = cur
+  end
+  return prev[#b]
+end
+
+local function squash(s)
+  return (s:lower():gsub("[^%w]", ""))
+end
+
+local function tokens(s)
+  local t, n = {}, 0
+  for w in s:lower():gmatch("%w+") do
+    if not t[w] then t[w], n = true, n + 1 end
+  end
+  return t, n
+end
+
+local function subset(a, b)
+  for w in pairs(a) do
+    if not b[w] then return false end
+  end
+  return true
+end
+
+-- How many candidates one lookup may examine: suggestions are a help,
+-- and a repository of 100,000 ids must not turn them into a quadratic.
+local SCAN_LIMIT = 3000
+
+-- A suggester over a set of existing ids (a list, sorted).
+local function new_suggester(names)
+  local s = {squashed = {}, by_len = {}, by_token = {}, cache = {}}
+  for _, name in ipairs(names) do
+    local q = squash(name)
+    if q ~= "" and not s.squashed[q] then s.squashed[q] = name end
+    local bucket = s.by_len[#name] or {}
+    bucket[#bucket + 1] = name
+    s.by_len[#name] = bucket
+    for w in pairs((tokens(name))) do
+      local list = s.by_token[w] or {}
+      list[#list + 1] = name
+      s.by_token[w] = list
+    end
+  end
+  return s
+end
+
+-- A typo: the nearest id within a quarter of the length.
+local function by_distance(s, ref)
+  local limit = math.max(1, #ref // 4)
+  local best, dist, seen = nil, limit + 1, 0
+  for len = #ref - limit, #ref + limit do
+    for _, name in ipairs(s.by_len[len] or {}) do
+      seen = seen + 1
+      if seen > SCAN_LIMIT then return best end
+      local d = levenshtein(ref, name, dist - 1)
+      if d < dist then best, dist = name, d end
+    end
+  end
+  return best
+end
+
+-- An extra or missing word: 'cp-employee-sanctions' for 'cp-sanctions'.
+-- The candidate must share at least two words with the reference.
+local function by_words(s, ref)
+  local rt, rn = tokens(ref)
+  if rn < 2 then return nil end
+  local best, best_n, seen = nil, 0, 0
+  local words = {}
+  for w in pairs(rt) do words[#words + 1] = w end
+  table.sort(words)
+  for _, w in ipairs(words) do
+    for _, name in ipairs(s.by_token[w] or {}) do
+      seen = seen + 1
+      if seen > SCAN_LIMIT then return best end
+      local nt, nn = tokens(name)
+      if nn >= 2 and (subset(nt, rt) or subset(rt, nt))
+         and (nn > best_n or (nn == best_n and name < best)) then
+        best, best_n = name, nn
+      end
+    end
+  end
+  return best
+end
+
+local function suggest(s, ref)
+  local hit = s.cache[ref]
+  if hit == nil then
+    hit = s.squashed[squash(ref)] or by_distance(s, ref)
+          or by_words(s, ref) or false
+    s.cache[ref] = hit
+  end
+  return hit or nil
+end
+
+-- ---- targets: what a reference may name ----
+
+local function sorted(set)
+  local list = {}
+  for k in pairs(set) do list[#list + 1] = k end
+  table.sort(list)
+  return list
+end
+
+local function strip_ext(path)
+  return (path:gsub("%.md%.tmpl$", ""):gsub("%.markdown$", "")
+              :gsub("%.md$", ""))
+end
+
+-- A document answers to its id, its title, its path with or without the
+-- extension and its file name; an index page also to its folder.
+local function document_names(doc, add)
+  add(doc.id)
+  add(doc.title)
+  if type(doc.path) ~= "string" then return end
+  local stem = strip_ext(doc.path)
+  add(doc.path)
+  add(stem)
+  local base = stem:match("([^/]+)$")
+  add(base)
+  local low = base:lower()
+  if low == "index" or low == "_index" or low == "readme" then
+    local folder = stem:match("^(.*)/[^/]+$")
+    if folder then
+      add(folder)
+      add(folder:match("([^/]+)$"))
+    end
+  end
+end
+
+-- A target: the set of names that resolve, and the ids to suggest.
+local function new_target(list, names_of)
+  local names, suggest_ids = {}, {}
+  local function add(v)
+    if type(v) == "string" and v ~= "" then names[v] = true end
+  end
+  for _, obj in ipairs(list or {}) do
+    names_of(obj, add)
+    if type(obj.id) == "string" and obj.id ~= "" then
+      suggest_ids[obj.id] = true
+    end
+  end
+  return {names = names, suggester = new_suggester(sorted(suggest_ids)),
+          count = #(list or {})}
+end
+
+local function id_names(obj, add)
+  add(obj.id)
+end
+
+local function system_names(obj, add)
+  add(obj.id)
+  add(obj.name)
+end
+
+-- A control reference that reads as a SOC 2 criterion or an ISO Annex A
+-- control names a requirement directly (common in risk registers and
+-- evidence lists), not a control of this repository.
+local function is_requirement_id(ref)
+  if ids.canonical("soc2", ref) then return true end
+  local v = ids.canonical("iso27001", ref)
+  return v ~= nil and v:sub(1, 2) == "A."
+end
+
+local function is_url_or_file(ref, files, here)
+  if ref:find("://", 1, true) then return true end
+  local dir = here and here:match("^(.*)/[^/]+$")
+  return files[ref] or (dir and files[dir .. "/" .. ref]) or false
+end
+
+-- ---- checking ----
+
+local function describe(obj, noun)
+  if type(obj.id) == "string" and obj.id ~= "" then
+    return ("%s '%s'"):format(noun, obj.id)
+  end
+  return "a " .. noun .. " without an id"
+end
+
+local function report_missing(ctx, ref_spec, obj, list, i, ref, target)
+  local msg = ("%s %s '%s', which does not exist"):format(
+    describe(obj, ref_spec.owner), ref_spec.verb, ref)
+  local hint = suggest(target.suggester, ref)
+  if hint and hint ~= ref then
+    msg = msg .. ("; did you mean '%s'?"):format(hint)
+  else
+    msg = msg .. ref_spec.fix
+  end
+  ctx.report{
+    at = list, key = i, message = msg,
+    subject = ("%s:%s:%s:%s"):format(ref_spec.owner,
+      tostring(obj.id or obj.path), ref_spec.field, ref),
+  }
+end
+
+-- The item at list[i]: an id string, or a mapping with an id.
+local function item_ref(list, i)
+  local v = list[i]
+  if type(v) == "string" then return v, list, i end
+  if type(v) == "table" and type(v.id) == "string" then
+    return v.id, v, "id"
+  end
+  return nil
+end
+
+local function check_refs(ctx, spec, objects, target, accept)
+  for _, obj in ipairs(objects or {}) do
+    local list = obj[spec.field]
+    if type(list) == "table" then
+      for i = 1, #list do
+        local ref, at, key = item_ref(list, i)
+        if ref and ref ~= "" and not target.names[ref]
+           and not (accept and accept(ref, obj)) then
+          report_missing(ctx, spec, obj, at, key, ref, target)
+        end
+      end
+    end
+  end
+end
+
+local function fix(what)
+  return "; define the " .. what .. " or correct the id"
+end
+
+return {
+  id = "dangling-reference",
+  severity = "error",
+  summary = "a control, risk, SoA entry, evidence record or document "
+    .. "names an id that does not exist",
+  frameworks = {},
+  options = {},
+
+  check = function(repo, ctx)
+    local docs = new_target(repo.documents, document_names)
+    local controls = new_target(repo.controls, id_names)
+    local evidence = new_target(repo.evidence, id_names)
+    local systems = new_target(repo.systems, system_names)
+    local files = {}
+    for _, f in ipairs(repo.files or {}) do files[f.path] = true end
+
+    local function evidence_ok(ref, obj)
+      return is_url_or_file(ref, files, obj.path)
+    end
+    local function control_ok(ref)
+      return is_requirement_id(ref)
+    end
+    local function control_or_doc(ref)
+      return docs.names[ref] or is_requirement_id(ref)
+    end
+
+    check_refs(ctx, {owner = "control", field = "policies",
+      verb = "names policy", fix = fix("document")},
+      repo.controls, docs)
+    check_refs(ctx, {owner = "control", field = "evidence",
+      verb = "names evidence", fix = fix("evidence record")},
+      repo.controls, evidence, evidence_ok)
+    if systems.count > 0 then
+      check_refs(ctx, {owner = "control", field = "systems",
+        verb = "names system",
+        fix = "; add it to the systems inventory or correct the id"},
+        repo.controls, systems)
+    end
+    check_refs(ctx, {owner = "risk", field = "controls",
+      verb = "names control", fix = fix("control")},
+      repo.risks, controls, control_ok)
+    check_refs(ctx, {owner = "SoA entry", field = "implemented_by",
+      verb = "names control", fix = fix("control")},
+      repo.soa, controls, control_or_doc)
+    check_refs(ctx, {owner = "evidence", field = "controls",
+      verb = "names control", fix = fix("control")},
+      repo.evidence, controls, control_ok)
+    check_refs(ctx, {owner = "document", field = "supersedes",
+      verb = "supersedes", fix = "; name an existing document id, or "
+        .. "drop the entry if the old document is gone"},
+      repo.documents, docs)
+  end,
+}

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -1304,6 +1305,22 @@ static void push_ctx(struct al_lua *B, lua_Integer ri)
 
 /* ---- running ---- */
 
+static double now_seconds(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* With --timings: one line on stderr for a phase that began at start. */
+static void timing(const struct al_lua *B, const char *what, double start)
+{
+    if (B->opts.timings)
+        fprintf(stderr, "auditlint: timing: %-28s %8.3f s  %6zu MiB\n",
+                what, now_seconds() - start, B->mem_used >> 20);
+}
+
 /*
  * Loads core/lua/<name>.lua in a library environment and calls its
  * function fn with the value at registry ref input (and a ctx when
@@ -1418,27 +1435,77 @@ static void apply_core_severities(struct al_lua *B)
     al_findings_retain(B->out, severity_not_off, NULL);
 }
 
+static void build_catalogue(struct al_lua *B);
+
 int al_lua_run(struct al_lua *B)
 {
-    int input, repo_ref;
+    int repo_ref;
     size_t i;
+    double t = now_seconds();
 
-    if (al_embedded_find("core/lua/catalog.lua") != NULL) {
-        input = reference_input(B);
-        if (run_library(B, "catalog", "new", input, 0, &B->catalog_ref))
-            B->catalog_ref = LUA_NOREF;
-        luaL_unref(B->L, LUA_REGISTRYINDEX, input);
-    }
+    build_catalogue(B);
+    timing(B, "catalogue", t);
+    t = now_seconds();
     if (run_library(B, "model", "build", B->files_ref, 1, &repo_ref) != 0) {
         apply_core_severities(B);
         return -1;
     }
+    timing(B, "model", t);
     for (i = 0; i < B->nrules; i++)
-        if (B->rules[i].meta.severity != AL_SEV_NONE)
+        if (B->rules[i].meta.severity != AL_SEV_NONE) {
+            t = now_seconds();
             run_rule(B, (lua_Integer)i, repo_ref);
+            timing(B, B->rules[i].meta.id, t);
+        }
     luaL_unref(B->L, LUA_REGISTRYINDEX, repo_ref);
     apply_core_severities(B);
     return 0;
+}
+
+/* Builds the catalogue once, if it is built in. */
+static void build_catalogue(struct al_lua *B)
+{
+    int input;
+
+    if (B->catalog_ref != LUA_NOREF
+        || al_embedded_find("core/lua/catalog.lua") == NULL)
+        return;
+    input = reference_input(B);
+    if (run_library(B, "catalog", "new", input, 0, &B->catalog_ref))
+        B->catalog_ref = LUA_NOREF;
+    luaL_unref(B->L, LUA_REGISTRYINDEX, input);
+}
+
+int al_lua_command(struct al_lua *B, const char *name, int argc,
+                   char **argv)
+{
+    lua_State *L = B->L;
+    int args, result, i, status;
+    size_t len;
+    const char *text;
+
+    build_catalogue(B);
+    lua_newtable(L);
+    for (i = 0; i < argc; i++) {
+        lua_pushstring(L, argv[i]);
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_pushstring(L, name);
+    lua_setfield(L, -2, "command");
+    args = luaL_ref(L, LUA_REGISTRYINDEX);
+    if (run_library(B, "commands", "run", args, 1, &result) != 0)
+        return 2;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, result);       /* {text, status} */
+    lua_rawgeti(L, -1, 1);
+    text = lua_tolstring(L, -1, &len);
+    if (text != NULL)
+        fwrite(text, 1, len, stdout);
+    lua_rawgeti(L, -2, 2);
+    status = (int)lua_tointeger(L, -1);
+    lua_settop(L, 0);
+    luaL_unref(L, LUA_REGISTRYINDEX, result);
+    luaL_unref(L, LUA_REGISTRYINDEX, args);
+    return status;
 }
 
 /* ---- life cycle and listings ---- */
@@ -1491,7 +1558,9 @@ struct al_lua *al_lua_new(const struct al_lua_opts *o,
         return NULL;
     }
     lua_rawsetp(B->L, LUA_REGISTRYINDEX, &safe_globals);
-    B->pos_ref = new_ref_table(B->L, 1);
+    B->pos_ref = new_ref_table(B->L, 0);
+    /* Loading makes tables that live to the end: collect less often. */
+    lua_gc(B->L, LUA_GCINC, 400, 0, 0);
     B->files_ref = new_ref_table(B->L, 0);
     B->refs_ref = new_ref_table(B->L, 0);
     return B;

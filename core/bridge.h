@@ -20,6 +20,7 @@ struct al_lua_opts {
     long long budget;           /* VM instructions per rule */
     size_t memory;              /* bytes a rule may add to the state */
     const char *today;          /* "YYYY-MM-DD" */
+    int timings;                /* print each phase's time on stderr */
 };
 
 /* Metadata of one loaded rule, for listings and reporters. */
@@ -77,6 +78,15 @@ int al_lua_configure_rule(struct al_lua *L, const char *id, int has_sev,
 
 /* Builds the catalogue and the model, then runs every rule that is on. */
 int al_lua_run(struct al_lua *L);
+
+/*
+ * Runs a command written in Lua: core/lua/commands.lua returns a table of
+ * functions; commands[name](args, ctx) gets the arguments as a list and a
+ * ctx with the catalogue, and returns the text to print and an exit
+ * status. Builds the catalogue first. Returns the status, 2 on failure.
+ */
+int al_lua_command(struct al_lua *L, const char *name, int argc,
+                   char **argv);
 
 /* Returns how many rules failed (rule-error findings) so far. */
 int al_lua_failures(const struct al_lua *L);

@@ -217,8 +217,7 @@ int al_check_setup(struct al_check *c, const struct al_check_opts *o)
     return 0;
 }
 
-/* Loads the built-in reference data (policies/) into the state. */
-static void load_reference(struct al_check *c)
+void al_check_load_reference(struct al_check *c)
 {
     struct al_limits lim;
     size_t i;
@@ -259,9 +258,12 @@ int al_check_run(struct al_check *c, const struct al_check_opts *o)
                                                 : &c->config.limits;
     size_t i;
 
+    struct timespec t0, t1;
+
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     if (discover(c, o) != 0)
         c->failed = -1;
-    load_reference(c);
+    al_check_load_reference(c);
     for (i = 0; i < c->files.n; i++) {
         struct al_file f;
 
@@ -277,6 +279,11 @@ int al_check_run(struct al_check *c, const struct al_check_opts *o)
         al_lua_add_file(c->lua, &f, 0);
         al_file_release(&f);
     }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (o->lua.timings)
+        fprintf(stderr, "auditlint: timing: %-28s %8.3f s\n",
+                "discover and load", (double)(t1.tv_sec - t0.tv_sec)
+                + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
     if (al_lua_run(c->lua) != 0)
         c->failed = -1;
     al_findings_finish(&c->findings);

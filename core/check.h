@@ -47,6 +47,9 @@ int al_check_setup(struct al_check *c, const struct al_check_opts *o);
 /* Discovers and loads the files, builds the model and runs the rules. */
 int al_check_run(struct al_check *c, const struct al_check_opts *o);
 
+/* Loads the built-in reference data (policies/) into the Lua state. */
+void al_check_load_reference(struct al_check *c);
+
 void al_check_release(struct al_check *c);
 
 #endif

@@ -489,6 +489,7 @@ static void table_put(struct table *tb, const char *k, size_t n, void *val)
     s->val = val;
 }
 
+/* Frees the slots of tb (not the keys) and empties it. */
 static void table_release(struct table *tb)
 {
     al_free(tb->v);
@@ -775,6 +776,7 @@ static int count_nodes(struct builder *b, size_t w, const yaml_event_t *ev)
     return -1;
 }
 
+/* A scalar: copied to the arena; plain null spellings are AL_NODE_NULL. */
 static void on_scalar(struct builder *b, const yaml_event_t *ev)
 {
     const char *v = (const char *)ev->data.scalar.value;
@@ -901,6 +903,7 @@ static void on_close(struct builder *b, const yaml_event_t *ev)
     close_frame(b, &end);
 }
 
+/* Starts a document: a new root, a new node count. */
 static void doc_start(struct builder *b)
 {
     b->in_doc = 1;
@@ -923,6 +926,7 @@ static void doc_end(struct builder *b)
         b->stop = 1;
 }
 
+/* Builds the tree from one event (borrowed); skips what must be skipped. */
 static void on_event(struct builder *b, const yaml_event_t *ev)
 {
     if (b->skip && ev->type != YAML_DOCUMENT_END_EVENT)

@@ -73,7 +73,8 @@ enum al_file_kind al_load_kind(const char *path);
  * invalid-utf8, binary-file, empty-file, unreadable-file,
  * limit-exceeded); the file still loads as far as it can. Returns 0, or
  * -1 when nothing could be read (the finding says why). f is initialised
- * here and must be released with al_file_release in every case.
+ * here and must be released with al_file_release in every case. A NULL
+ * lim means the defaults.
  */
 int al_load_file(struct al_file *f, const char *fs_path, const char *path,
                  const struct al_limits *lim, struct al_findings *out);

@@ -60,6 +60,8 @@ static const char check_usage[] =
     "                         honoured\n"
     "      --base-url URL     markdown: link positions to URL/FILE#LLINE\n"
     "  -q, --quiet            no summary line on stderr\n"
+    "      --timings          print the time and memory of each phase and\n"
+    "                         rule on stderr\n"
     "  -h, --help             show this help\n"
     "\n"
     "exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage,\n"
@@ -150,6 +152,8 @@ static int check_option(struct check_args *a, struct al_args *p)
         a->base_url = v;
     } else if (al_args_flag(p, "-q", "--quiet")) {
         a->quiet = 1;
+    } else if (al_args_flag(p, NULL, "--timings")) {
+        a->opts.lua.timings = 1;
     } else {
         return 1;
     }
@@ -458,6 +462,36 @@ static int cmd_test(int argc, char **argv)
     return failed < 0 ? 2 : failed > 0 ? 1 : 0;
 }
 
+/*
+ * Commands written in Lua (core/lua/commands.lua): they parse their own
+ * arguments, --help included, and see the reference data.
+ */
+static int cmd_lua(const char *name, int argc, char **argv)
+{
+    struct al_check_opts o;
+    struct al_check c;
+    int status = 2;
+
+    al_check_opts_init(&o);
+    o.no_config_search = 1;
+    if (al_check_setup(&c, &o) == 0) {
+        al_check_load_reference(&c);
+        status = al_lua_command(c.lua, name, argc - 1, argv + 1);
+    }
+    al_check_release(&c);
+    return status;
+}
+
+static int cmd_catalog(int argc, char **argv)
+{
+    return cmd_lua("catalog", argc, argv);
+}
+
+static int cmd_map(int argc, char **argv)
+{
+    return cmd_lua("map", argc, argv);
+}
+
 static const char main_usage[] =
     "usage: auditlint COMMAND [OPTION...] [ARG...]\n"
     "\n"
@@ -470,6 +504,8 @@ static const char main_usage[] =
     "  rules             list the rules and their severities\n"
     "  explain RULE      print a rule's documentation\n"
     "  test DIR...       run rule fixtures (expect: annotations)\n"
+    "  catalog [FW]      list the frameworks known, or one framework's ids\n"
+    "  map ID            what a requirement id is and what it maps to\n"
     "\n"
     "'auditlint COMMAND --help' describes a command's options.\n"
     "--version prints the version.\n";
@@ -482,6 +518,8 @@ static const struct {
     {"rules", cmd_rules},
     {"explain", cmd_explain},
     {"test", cmd_test},
+    {"catalog", cmd_catalog},
+    {"map", cmd_map},
 };
 
 int main(int argc, char **argv)

@@ -17,7 +17,7 @@ char *al_strndup(const char *s, size_t n);
 
 /* Returns a new string formatted like printf; the caller frees it. */
 char *al_printf(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
+    __attribute__((format(printf, 1, 2), nonnull(1)));
 
 /*
  * Grows *v (an array of *cap elements of size elem) so that it holds at

@@ -39,9 +39,11 @@ static void load_path(struct loaded *l, const char *fs_path,
 static void load_text(struct loaded *l, const char *name, const char *text,
                       size_t len, const struct al_limits *lim)
 {
-    char tmp[] = "/tmp/test_load_XXXXXX";
-    int fd = mkstemp(tmp);
+    char tmp[] = "/tmp/test_load_......";
+    int fd;
 
+    memset(tmp + strlen(tmp) - 6, 'X', 6);  /* mkstemp's template */
+    fd = mkstemp(tmp);
     assert_true(fd >= 0);
     assert_int_equal(write(fd, text, len), (ssize_t)len);
     close(fd);
@@ -395,6 +397,16 @@ static void test_load_front_matter_header_error(void **state)
                         "mapping values are not allowed in this context");
     assert_int_equal(l.f.nsections, 1);
     assert_int_equal(l.f.sections[0].line, 4);
+    unload(&l);
+    /* form 1: libyaml's input ends where the closing fence starts */
+    load_str(&l, "e.md", "---\ntitle: [open\n---\nbody\n");
+    assert_int_equal(l.f.fm, AL_FM_FENCED);
+    f = expect_one(&l, "parse-error", 3, 1);
+    assert_string_equal(f->related[0].message,
+                        "while parsing a flow sequence");
+    assert_int_equal(f->related[0].line, 2);
+    assert_int_equal(f->related[0].col, 8);
+    assert_string_equal(l.f.sections[0].text, "body\n");
     unload(&l);
 }
 

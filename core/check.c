@@ -155,6 +155,10 @@ static int load_rule_dir(struct al_check *c, const char *dir)
     for (i = 0; i < n; i++) {
         char *rel = realpath(names[i], real) ? al_relative(c->root, real)
                                              : al_strdup(names[i]);
+        if (rel[0] == '/') {        /* outside the root: as the user wrote */
+            al_free(rel);
+            rel = al_strdup(names[i]);
+        }
         load_rule_file(c, names[i], rel);
         al_free(rel);
         al_free(names[i]);

@@ -44,6 +44,24 @@ local function subset(a, b)
   return true
 end
 
+-- 'AC-8' for 'AC-7' or 'EV-9' for 'EV-1' is another object, not a typo:
+-- when two ids differ only in their numbers, neither is suggested for the
+-- other ('HR-03' still finds 'HR-3': the numbers are equal).
+local function numbers_differ(a, b)
+  if a:gsub("%d+", "#") ~= b:gsub("%d+", "#") then return false end
+  local na, nb = {}, {}
+  for n in a:gmatch("%d+") do na[#na + 1] = tonumber(n) end
+  for n in b:gmatch("%d+") do nb[#nb + 1] = tonumber(n) end
+  for i = 1, #na do
+    if na[i] ~= nb[i] then return true end
+  end
+  return false
+end
+
+local function acceptable(name, ref, exclude)
+  return name ~= exclude and not numbers_differ(name, ref)
+end
+
 -- How many candidates one lookup may examine: suggestions are a help,
 -- and a repository of 100,000 ids must not turn them into a quadratic.
 local SCAN_LIMIT = 3000
@@ -67,7 +85,7 @@ local function new_suggester(names)
 end
 
 -- A typo: the nearest id within a quarter of the length.
-local function by_distance(s, ref)
+local function by_distance(s, ref, exclude)
   local limit = math.max(1, #ref // 4)
   local best, dist, seen = nil, limit + 1, 0
   for len = #ref - limit, #ref + limit do
@@ -75,7 +93,9 @@ local function by_distance(s, ref)
       seen = seen + 1
       if seen > SCAN_LIMIT then return best end
       local d = levenshtein(ref, name, dist - 1)
-      if d < dist then best, dist = name, d end
+      if d < dist and acceptable(name, ref, exclude) then
+        best, dist = name, d
+      end
     end
   end
   return best
@@ -83,7 +103,7 @@ end
 
 -- An extra or missing word: 'cp-employee-sanctions' for 'cp-sanctions'.
 -- The candidate must share at least two words with the reference.
-local function by_words(s, ref)
+local function by_words(s, ref, exclude)
   local rt, rn = tokens(ref)
   if rn < 2 then return nil end
   local best, best_n, seen = nil, 0, 0
@@ -95,7 +115,8 @@ local function by_words(s, ref)
       seen = seen + 1
       if seen > SCAN_LIMIT then return best end
       local nt, nn = tokens(name)
-      if nn >= 2 and (subset(nt, rt) or subset(rt, nt))
+      if nn >= 2 and acceptable(name, ref, exclude)
+         and (subset(nt, rt) or subset(rt, nt))
          and (nn > best_n or (nn == best_n and name < best)) then
         best, best_n = name, nn
       end
@@ -104,12 +125,17 @@ local function by_words(s, ref)
   return best
 end
 
-local function suggest(s, ref)
-  local hit = s.cache[ref]
+-- The closest existing id to ref, never exclude (the referring object's
+-- own id: a document does not supersede itself).
+local function suggest(s, ref, exclude)
+  local key = ref .. "\0" .. tostring(exclude)
+  local hit = s.cache[key]
   if hit == nil then
-    hit = s.squashed[squash(ref)] or by_distance(s, ref)
-          or by_words(s, ref) or false
-    s.cache[ref] = hit
+    local same = s.squashed[squash(ref)]
+    if same == exclude then same = nil end
+    hit = same or by_distance(s, ref, exclude)
+          or by_words(s, ref, exclude) or false
+    s.cache[key] = hit
   end
   return hit or nil
 end
@@ -199,9 +225,9 @@ local function describe(obj, noun)
 end
 
 local function report_missing(ctx, ref_spec, obj, list, i, ref, target)
-  local msg = ("%s %s '%s', which does not exist"):format(
-    describe(obj, ref_spec.owner), ref_spec.verb, ref)
-  local hint = suggest(target.suggester, ref)
+  local msg = ("%s %s '%s', %s"):format(describe(obj, ref_spec.owner),
+    ref_spec.verb, ref, ref_spec.missing or "which does not exist")
+  local hint = suggest(target.suggester, ref, obj.id)
   if hint and hint ~= ref then
     msg = msg .. ("; did you mean '%s'?"):format(hint)
   else
@@ -277,8 +303,8 @@ return {
       repo.controls, evidence, evidence_ok)
     if systems.count > 0 then
       check_refs(ctx, {owner = "control", field = "systems",
-        verb = "names system",
-        fix = "; add it to the systems inventory or correct the id"},
+        verb = "names system", missing = "which is not in the systems "
+          .. "inventory", fix = "; add it there or correct the id"},
         repo.controls, systems)
     end
     check_refs(ctx, {owner = "risk", field = "controls",

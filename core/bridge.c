@@ -1144,6 +1144,51 @@ static void add_frameworks(lua_State *L, int t, struct al_finding *f)
     lua_pop(L, 1);
 }
 
+/* Safe to write as a plain YAML scalar without quotes. */
+static int plain_safe(const char *s)
+{
+    const char *p;
+
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')
+          || (*s >= '0' && *s <= '9')))
+        return 0;
+    for (p = s; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')
+              || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'
+              || *p == '.' || *p == '/' || *p == ' '))
+            return 0;
+    return p[-1] != ' ';
+}
+
+/* fix = {replace = "text"} on a scalar value: records the byte range. */
+static void add_fix(lua_State *L, int t, struct al_finding *f)
+{
+    const struct al_node *n;
+    const char *file, *text;
+    char *quoted;
+
+    if (lua_getfield(L, t, "fix") != LUA_TTABLE
+        || lua_getfield(L, -1, "replace") != LUA_TSTRING) {
+        lua_settop(L, t);
+        return;
+    }
+    text = lua_tostring(L, -1);
+    lua_getfield(L, t, "at");
+    lua_getfield(L, t, "key");
+    if (lua_istable(L, -2) && locate(L, -2, -1, 0, &file, &n) == 0
+        && n->kind == AL_NODE_SCALAR && n->at.end > n->at.start
+        && strchr(text, '\n') == NULL && strchr(text, '\'') == NULL) {
+        if (plain_safe(text)) {
+            al_finding_fix(f, n->at.start, n->at.end, text);
+        } else {
+            quoted = al_printf("'%s'", text);
+            al_finding_fix(f, n->at.start, n->at.end, quoted);
+            al_free(quoted);
+        }
+    }
+    lua_settop(L, t);
+}
+
 /* The rule id and severity a report from rule index ri is made under. */
 static const char *report_rule(lua_State *L, struct al_lua *B,
                                lua_Integer ri, enum al_severity *sev)
@@ -1222,6 +1267,7 @@ static int l_report(lua_State *L)
     f->at.end_col = w.end_col;
     add_related(L, 1, f);
     add_frameworks(L, 1, f);
+    add_fix(L, 1, f);
     if (lua_getfield(L, 1, "subject") == LUA_TSTRING
         || lua_type(L, -1) == LUA_TNUMBER)
         al_finding_key(f, lua_tostring(L, -1));

@@ -43,6 +43,7 @@ static void finding_release(struct al_finding *f)
     al_free(f->message);
     al_free(f->at.file);
     al_free(f->key);
+    al_free(f->fix);
 }
 
 void al_findings_release(struct al_findings *fs)
@@ -104,6 +105,15 @@ void al_finding_framework(struct al_finding *f, const char *req)
             (f->nframeworks - i) * sizeof(char *));
     f->frameworks[i] = al_strdup(req);
     f->nframeworks++;
+}
+
+void al_finding_fix(struct al_finding *f, size_t start, size_t end,
+                    const char *text)
+{
+    al_free(f->fix);
+    f->fix = al_strdup(text);
+    f->fix_start = start;
+    f->fix_end = end;
 }
 
 void al_finding_key(struct al_finding *f, const char *key)

@@ -34,6 +34,8 @@ struct al_finding {
     size_t nframeworks;
     char *key;                  /* semantic key for the fingerprint */
     char fingerprint[17];       /* 16 hex digits, set by al_findings_finish */
+    char *fix;                  /* --fix: replacement text, or NULL */
+    size_t fix_start, fix_end;  /* --fix: byte range in the file */
 };
 
 struct al_findings {
@@ -63,6 +65,13 @@ void al_finding_relate(struct al_finding *f, const char *file,
  * stays sorted (byte order) and holds each requirement once.
  */
 void al_finding_framework(struct al_finding *f, const char *req);
+
+/*
+ * Offers a fix: under --fix, bytes [start, end) of f's file become text
+ * (copied). Replaces an earlier fix.
+ */
+void al_finding_fix(struct al_finding *f, size_t start, size_t end,
+                    const char *text);
 
 /* Sets the semantic key of f (copied); replaces an earlier one. */
 void al_finding_key(struct al_finding *f, const char *key);

@@ -10,6 +10,7 @@
 #include "check.h"
 #include "cli.h"
 #include "embed.h"
+#include "fix.h"
 #include "fixture.h"
 #include "mem.h"
 #include "report.h"
@@ -30,6 +31,7 @@ struct check_args {
     struct output outputs[MAX_OUTPUTS];
     size_t noutputs;
     int quiet;
+    int fix;
 };
 
 static const char check_usage[] =
@@ -59,6 +61,9 @@ static const char check_usage[] =
     "      --color WHEN       auto (default), always, never; NO_COLOR is\n"
     "                         honoured\n"
     "      --base-url URL     markdown: link positions to URL/FILE#LLINE\n"
+    "      --fix              rewrite values that a rule can fix (a laxer\n"
+    "                         frequency) in place, atomically; report the\n"
+    "                         rest. Without it no file is ever written\n"
     "  -q, --quiet            no summary line on stderr\n"
     "      --timings          print the time and memory of each phase and\n"
     "                         rule on stderr\n"
@@ -152,6 +157,8 @@ static int check_option(struct check_args *a, struct al_args *p)
         a->base_url = v;
     } else if (al_args_flag(p, "-q", "--quiet")) {
         a->quiet = 1;
+    } else if (al_args_flag(p, NULL, "--fix")) {
+        a->fix = 1;
     } else if (al_args_flag(p, NULL, "--timings")) {
         a->opts.lua.timings = 1;
     } else {
@@ -251,6 +258,17 @@ static int report_all(struct check_args *a, struct al_check *c)
     return rc;
 }
 
+/* --fix: rewrites what the findings offer, says how much it fixed. */
+static int apply_fixes(struct al_check *c)
+{
+    int n = al_fix_apply(c->root, &c->findings);
+
+    if (n > 0)
+        fprintf(stderr, "auditlint: fixed %d finding%s\n", n,
+                n == 1 ? "" : "s");
+    return n < 0 ? -1 : 0;
+}
+
 static int exit_status(const struct al_check *c, enum al_severity fail)
 {
     size_t i;
@@ -299,6 +317,8 @@ static int cmd_check(int argc, char **argv)
     status = 2;
     if (al_check_setup(&c, &a.opts) == 0) {
         al_check_run(&c, &a.opts);
+        if (a.fix && apply_fixes(&c) != 0)
+            c.failed = -1;
         status = report_all(&a, &c) != 0 ? 2 : exit_status(&c, fail);
     }
     al_check_release(&c);

@@ -166,19 +166,28 @@ end
 
 -- Parses a 5-field (min hour dom month dow) or 6-field (sec min hour dom
 -- month dow, as comply writes it) cron expression into its period.
+local cron_fields = {
+  {"minute", 0, 59}, {"hour", 0, 23}, {"day-of-month", 1, 31},
+  {"month", 1, 12, month_names}, {"day-of-week", 0, 7, dow_names},
+}
+
+-- Parses a 5-field (min hour dom month dow) or 6-field (sec min hour dom
+-- month dow, as comply writes it) cron expression into its period.
 local function parse_cron(fields)
-  local ok = true
-  if #fields == 6 then
-    ok = cron_field(table.remove(fields, 1), 0, 59) ~= nil
+  if #fields == 6 and not cron_field(table.remove(fields, 1), 0, 59) then
+    return nil, "the seconds field cannot be read"
   end
-  local f = {}
-  ok = ok and cron_field(fields[1], 0, 59) and cron_field(fields[2], 0, 23)
-  f.dom, f.dom_any = cron_field(fields[3], 1, 31)
-  f.month = cron_field(fields[4], 1, 12, month_names)
-  f.dow, f.dow_any = cron_field(fields[5], 0, 7, dow_names)
-  if not (ok and f.dom and f.month and f.dow) then
-    return nil, "cannot read the cron expression"
+  local sets = {}
+  for i, spec in ipairs(cron_fields) do
+    local set, any = cron_field(fields[i], spec[2], spec[3], spec[4])
+    if not set then
+      return nil, ("the %s field '%s' cannot be read"):format(spec[1],
+                                                             fields[i])
+    end
+    sets[i] = {set, any}
   end
+  local f = {dom = sets[3][1], dom_any = sets[3][2], month = sets[4][1],
+             dow = sets[5][1], dow_any = sets[5][2]}
   local gap = largest_gap(f)
   if not gap then return nil, "the cron expression never runs" end
   local name = period_for_gap(gap)

@@ -147,9 +147,15 @@ local function norm_freq(b, obj, field)
         :format(v, vocabulary))
     return
   end
-  set_unreadable(b, obj, field, "invalid-value",
-    ("cannot read '%s' as a frequency (%s); use one of %s or a cron "
-     .. "expression"):format(quote(v), why, vocabulary))
+  if freq.is_cron(v) then
+    set_unreadable(b, obj, field, "invalid-value",
+      ("cannot read '%s' as a frequency: %s; correct the cron expression "
+       .. "or use one of %s"):format(v, why, vocabulary))
+  else
+    set_unreadable(b, obj, field, "invalid-value",
+      ("cannot read '%s' as a frequency; use one of %s")
+        :format(quote(v), vocabulary))
+  end
 end
 
 local booleans = {

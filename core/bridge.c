@@ -1,16 +1,10 @@
 /*
- * bridge: the sandboxed Lua state, the conversion of loaded files into
- * position-remembering tables, and the rule runner.
- *
- * Positions: a weak-keyed registry table maps every table made from a
- * node to a "position table" p. p[0] is a light userdata pointing at the
- * table's own node, p[-1] the file path, and p[k] a light userdata
- * pointing at the slot of t[k] in its parent node: for a mapping the
- * key/value pair (items + 2i), for a sequence the item (tagged with the
- * low bit). The nodes stay alive in their files' arenas for the life of
- * the state, so a position costs one pointer per value.
+ * bridge: the sandboxed Lua state and the rule runner: allocation under a
+ * cap, instruction budgets, rule environments, loading and running rules
+ * and the Lua library, listings. Positions and the conversion of files
+ * live in bridge_pos.c, ctx.report in bridge_report.c.
  */
-#include "bridge.h"
+#include "bridge_int.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -27,14 +21,7 @@
 
 #define HOOK_STEP 1000
 
-/* A diagnostic of the core: reported from C or from model.lua. */
-struct core_diag {
-    const char *id;
-    enum al_severity severity;
-    const char *summary;
-};
-
-static const struct core_diag core_diags[] = {
+const struct al_lua_core al_lua_core[AL_LUA_NCORE] = {
     {"binary-file", AL_SEV_NOTE, "a binary file was skipped"},
     {"duplicate-key", AL_SEV_ERROR, "a YAML mapping repeats a key"},
     {"empty-file", AL_SEV_NOTE, "a data file or document is empty"},
@@ -53,34 +40,7 @@ static const struct core_diag core_diags[] = {
     {"unreadable-file", AL_SEV_ERROR, "a file cannot be read"},
 };
 
-struct rule {
-    struct al_rule_meta meta;
-    int ref;                    /* the rule table, in the registry */
-    int options_ref;            /* config options table, or LUA_NOREF */
-    int has_sev;                /* severity set by the configuration */
-};
 
-struct al_lua {
-    lua_State *L;
-    struct al_findings *out;
-    struct al_lua_opts opts;
-    size_t mem_used, mem_limit;
-    long long steps;            /* instructions left, in HOOK_STEP units */
-    int exhausted;
-    struct rule *rules;
-    size_t nrules, caprules;
-    struct al_rule_meta *listing;   /* rules and core diagnostics, sorted */
-    size_t nlisting;
-    struct al_file **files;     /* owned, kept alive for the positions */
-    size_t nfiles, capfiles;
-    struct al_arena synth;      /* nodes made by ctx.new_at */
-    const struct al_node *config;
-    char *config_path;
-    enum al_severity core_sev[sizeof(core_diags) / sizeof(core_diags[0])];
-    int core_fixed[sizeof(core_diags) / sizeof(core_diags[0])];
-    int failures;
-    int pos_ref, files_ref, refs_ref, catalog_ref, config_ref;
-};
 
 static const char BRIDGE_KEY = 'b';
 
@@ -105,7 +65,7 @@ static void *lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     return ptr;
 }
 
-static struct al_lua *bridge_of(lua_State *L)
+struct al_lua *al_lua_of(lua_State *L)
 {
     struct al_lua *B;
 
@@ -122,7 +82,7 @@ static struct al_lua *bridge_of(lua_State *L)
  */
 static void budget_hook(lua_State *L, lua_Debug *ar)
 {
-    struct al_lua *B = bridge_of(L);
+    struct al_lua *B = al_lua_of(L);
 
     if (!B->exhausted && --B->steps > 0)
         return;
@@ -148,424 +108,6 @@ static void budget_disarm(struct al_lua *B)
     lua_sethook(B->L, NULL, 0, 0);
     B->exhausted = 0;
     B->mem_limit = (size_t)-1;
-}
-
-/* ---- positions ---- */
-
-static const struct al_node *slot_node(const void *slot, int value)
-{
-    uintptr_t u = (uintptr_t)slot;
-    struct al_node *const *items;
-
-    if (u & 1) {
-        items = (struct al_node *const *)(u & ~(uintptr_t)1);
-        return items[0];
-    }
-    items = slot;
-    if (!value)
-        return items[0];
-    return items[1] != NULL && items[1]->kind != AL_NODE_NULL
-           ? items[1] : items[0];
-}
-
-/* Pushes the position table of the value at idx, or nil. */
-static int push_postable(lua_State *L, struct al_lua *B, int idx)
-{
-    idx = lua_absindex(L, idx);
-    if (!lua_istable(L, idx)) {
-        lua_pushnil(L);
-        return 0;
-    }
-    lua_rawgeti(L, LUA_REGISTRYINDEX, B->pos_ref);       /* POS */
-    lua_pushvalue(L, idx);
-    lua_rawget(L, -2);                                   /* POS, p */
-    lua_remove(L, -2);                                   /* p */
-    return lua_istable(L, -1);
-}
-
-/*
- * Finds the position of t[k] (k at kidx, 0 for none); fills *file (a
- * string that the position table keeps alive) and *n. key: the key's
- * own position. Returns 0, or -1 when t has no known position.
- */
-static int locate(lua_State *L, int tidx, int kidx, int key,
-                  const char **file, const struct al_node **n)
-{
-    struct al_lua *B = bridge_of(L);
-    const void *slot = NULL;
-    int top = lua_gettop(L);
-
-    tidx = lua_absindex(L, tidx);
-    kidx = kidx ? lua_absindex(L, kidx) : 0;
-    if (!push_postable(L, B, tidx)) {
-        lua_settop(L, top);
-        return -1;
-    }
-    lua_rawgeti(L, -1, -1);
-    *file = lua_tostring(L, -1);
-    lua_pop(L, 1);
-    if (kidx && !lua_isnil(L, kidx)) {
-        lua_pushvalue(L, kidx);
-        lua_rawget(L, -2);
-        slot = lua_touserdata(L, -1);
-        lua_pop(L, 1);
-    }
-    if (slot != NULL) {
-        *n = slot_node(slot, !key);
-    } else {
-        lua_rawgeti(L, -1, 0);
-        *n = lua_touserdata(L, -1);
-        lua_pop(L, 1);
-    }
-    lua_settop(L, top);
-    return *file != NULL && *n != NULL ? 0 : -1;
-}
-
-static int push_where(lua_State *L, int key)
-{
-    const char *file;
-    const struct al_node *n;
-
-    if (locate(L, 1, lua_gettop(L) >= 2 ? 2 : 0, key, &file, &n) != 0) {
-        lua_pushnil(L);
-        return 1;
-    }
-    lua_pushstring(L, file);
-    lua_pushinteger(L, n->at.line);
-    lua_pushinteger(L, n->at.col);
-    lua_pushinteger(L, n->at.end_line);
-    lua_pushinteger(L, n->at.end_col);
-    return 5;
-}
-
-/* ctx.where(t [, k]) -> file, line, col, end_line, end_col | nil */
-static int l_where(lua_State *L)
-{
-    return push_where(L, 0);
-}
-
-/* ctx.key_where(t, k) -> file, line, col, end_line, end_col | nil */
-static int l_key_where(lua_State *L)
-{
-    return push_where(L, 1);
-}
-
-/* Pushes POS[t] for the table at idx, creating it (with file) if new. */
-static void push_postable_new(lua_State *L, struct al_lua *B, int idx)
-{
-    idx = lua_absindex(L, idx);
-    if (push_postable(L, B, idx))
-        return;
-    lua_pop(L, 1);
-    lua_createtable(L, 0, 2);                            /* p */
-    lua_rawgeti(L, LUA_REGISTRYINDEX, B->pos_ref);       /* p, POS */
-    lua_pushvalue(L, idx);
-    lua_pushvalue(L, -3);
-    lua_rawset(L, -3);                                   /* p, POS */
-    lua_pop(L, 1);                                       /* p */
-}
-
-/* ctx.copy_pos(dst, dk, src, sk): dst[dk] takes the position of src[sk]. */
-static int l_copy_pos(lua_State *L)
-{
-    struct al_lua *B = bridge_of(L);
-
-    luaL_checktype(L, 1, LUA_TTABLE);
-    luaL_checkany(L, 2);
-    luaL_checktype(L, 3, LUA_TTABLE);
-    luaL_checkany(L, 4);
-    if (!push_postable(L, B, 3))
-        return 0;                                        /* sp */
-    lua_pushvalue(L, 4);
-    lua_rawget(L, -2);                                   /* sp, slot */
-    if (lua_isnil(L, -1))
-        return 0;
-    push_postable_new(L, B, 1);                          /* sp, slot, dp */
-    if (lua_rawgeti(L, -1, -1) == LUA_TNIL) {            /* ..., dp, file */
-        lua_pop(L, 1);
-        lua_rawgeti(L, -3, -1);
-        lua_rawseti(L, -2, -1);
-        lua_rawgeti(L, -3, 0);
-        lua_rawseti(L, -2, 0);
-    } else {
-        lua_pop(L, 1);
-    }
-    lua_pushvalue(L, 2);
-    lua_pushvalue(L, -3);
-    lua_rawset(L, -3);                                   /* dp[dk] = slot */
-    return 0;
-}
-
-/*
- * ctx.set_pos(dst, src [, sk]): table dst takes the position of table src,
- * or of the value src[sk].
- */
-static int l_set_pos(lua_State *L)
-{
-    struct al_lua *B = bridge_of(L);
-    const char *file;
-    const struct al_node *n;
-
-    luaL_checktype(L, 1, LUA_TTABLE);
-    luaL_checktype(L, 2, LUA_TTABLE);
-    if (locate(L, 2, lua_gettop(L) >= 3 ? 3 : 0, 0, &file, &n) != 0)
-        return 0;
-    push_postable_new(L, B, 1);                          /* dp */
-    lua_pushlightuserdata(L, (void *)n);
-    lua_rawseti(L, -2, 0);
-    lua_pushstring(L, file);
-    lua_rawseti(L, -2, -1);
-    return 0;
-}
-
-/* Makes a synthetic node at line:col, owned by the bridge. */
-static struct al_node *synth_node(struct al_lua *B, unsigned line,
-                                  unsigned col)
-{
-    struct al_node *n = al_arena_alloc(&B->synth, sizeof(*n));
-
-    n->kind = AL_NODE_NULL;
-    n->at.line = n->at.end_line = line;
-    n->at.col = n->at.end_col = col;
-    return n;
-}
-
-/* Gives the table at idx the position file:line:col. */
-static void position_table(lua_State *L, struct al_lua *B, int idx,
-                           const char *file, unsigned line, unsigned col)
-{
-    push_postable_new(L, B, idx);                        /* p */
-    lua_pushlightuserdata(L, synth_node(B, line, col));
-    lua_rawseti(L, -2, 0);
-    lua_pushstring(L, file);
-    lua_rawseti(L, -2, -1);
-    lua_pop(L, 1);
-}
-
-/* ctx.new_at(file, line, col) -> a new empty table positioned there. */
-static int l_new_at(lua_State *L)
-{
-    struct al_lua *B = bridge_of(L);
-    const char *file = luaL_checkstring(L, 1);
-    lua_Integer line = luaL_optinteger(L, 2, 1);
-    lua_Integer col = luaL_optinteger(L, 3, 1);
-
-    lua_newtable(L);
-    position_table(L, B, -1, file, line > 0 ? (unsigned)line : 1,
-                   col > 0 ? (unsigned)col : 1);
-    return 1;
-}
-
-/* ---- converting nodes to tables ---- */
-
-static void push_node(lua_State *L, struct al_lua *B, const struct al_node *n,
-                      const char *file);
-
-static void record_slot(lua_State *L, int pidx, int key_is_top,
-                        const void *slot)
-{
-    /* stack: ..., key (when key_is_top) */
-    lua_pushlightuserdata(L, (void *)slot);
-    lua_rawset(L, pidx);
-    (void)key_is_top;
-}
-
-/* Pushes a table for a mapping; records positions in a new p. */
-static void push_map(lua_State *L, struct al_lua *B, const struct al_node *n,
-                     const char *file)
-{
-    size_t i;
-    int t, p;
-
-    lua_createtable(L, 0, (int)n->n);                    /* t */
-    t = lua_gettop(L);
-    push_postable_new(L, B, t);                          /* t, p */
-    p = lua_gettop(L);
-    for (i = 0; i < n->n; i++) {
-        const struct al_node *k = n->items[2 * i];
-        const struct al_node *v = n->items[2 * i + 1];
-
-        if (k == NULL || k->kind != AL_NODE_SCALAR)
-            continue;
-        lua_pushlstring(L, k->str, k->len);              /* t, p, key */
-        lua_pushvalue(L, -1);
-        record_slot(L, p, 1, &n->items[2 * i]);          /* t, p, key */
-        if (v == NULL || v->kind == AL_NODE_NULL) {
-            lua_pop(L, 1);
-            continue;
-        }
-        push_node(L, B, v, file);                        /* t, p, key, v */
-        lua_rawset(L, t);                                /* t, p */
-    }
-    lua_pop(L, 1);                                       /* t */
-}
-
-static void push_seq(lua_State *L, struct al_lua *B, const struct al_node *n,
-                     const char *file)
-{
-    size_t i;
-    lua_Integer k = 0;
-    int t, p;
-
-    lua_createtable(L, (int)n->n, 0);                    /* t */
-    t = lua_gettop(L);
-    push_postable_new(L, B, t);                          /* t, p */
-    p = lua_gettop(L);
-    for (i = 0; i < n->n; i++) {
-        const struct al_node *v = n->items[i];
-
-        if (v == NULL || v->kind == AL_NODE_NULL)
-            continue;
-        k++;
-        lua_pushinteger(L, k);
-        lua_pushlightuserdata(L, (void *)((uintptr_t)&n->items[i] | 1));
-        lua_rawset(L, p);
-        push_node(L, B, v, file);                        /* t, p, v */
-        lua_rawseti(L, t, k);                            /* t, p */
-    }
-    lua_pop(L, 1);                                       /* t */
-}
-
-/* Pushes the Lua value for n (nil for a null node). */
-static void push_node(lua_State *L, struct al_lua *B, const struct al_node *n,
-                      const char *file)
-{
-    luaL_checkstack(L, 8, "nested too deeply");
-    switch (n->kind) {
-    case AL_NODE_NULL:
-        lua_pushnil(L);
-        return;
-    case AL_NODE_SCALAR:
-        lua_pushlstring(L, n->str, n->len);
-        return;
-    case AL_NODE_MAP:
-        push_map(L, B, n, file);
-        break;
-    case AL_NODE_SEQ:
-        push_seq(L, B, n, file);
-        break;
-    }
-    push_postable_new(L, B, -1);                         /* t, p */
-    lua_pushlightuserdata(L, (void *)n);
-    lua_rawseti(L, -2, 0);
-    lua_pushstring(L, file);
-    lua_rawseti(L, -2, -1);
-    lua_pop(L, 1);                                       /* t */
-}
-
-static const char *kind_name(enum al_file_kind k)
-{
-    switch (k) {
-    case AL_FILE_YAML: return "yaml";
-    case AL_FILE_JSON: return "json";
-    case AL_FILE_MARKDOWN: return "markdown";
-    default: return "other";
-    }
-}
-
-static const char *fm_name(enum al_front_matter fm)
-{
-    switch (fm) {
-    case AL_FM_FENCED: return "fenced";
-    case AL_FM_HEADER: return "header";
-    default: return "none";
-    }
-}
-
-static void set_string(lua_State *L, const char *k, const char *v)
-{
-    lua_pushstring(L, v);
-    lua_setfield(L, -2, k);
-}
-
-static void set_int(lua_State *L, const char *k, lua_Integer v)
-{
-    lua_pushinteger(L, v);
-    lua_setfield(L, -2, k);
-}
-
-static void push_section(lua_State *L, struct al_lua *B,
-                         const struct al_section *s, const char *file)
-{
-    unsigned i;
-
-    lua_createtable(L, 0, 7);                            /* s */
-    if (s->heading != NULL)
-        set_string(L, "heading", s->heading);
-    set_int(L, "level", s->level);
-    set_int(L, "line", s->line);
-    set_int(L, "body_line", s->body_line);
-    lua_pushlstring(L, s->text, s->len);
-    lua_setfield(L, -2, "text");
-    lua_createtable(L, (int)s->depth, 0);                /* s, path */
-    for (i = 0; i < s->depth; i++) {
-        lua_pushstring(L, s->path[i]);
-        lua_rawseti(L, -2, i + 1);
-    }
-    lua_setfield(L, -2, "path");
-    position_table(L, B, -1, file, s->line ? s->line : 1, 1);
-}
-
-/* Pushes the raw file table of FORMATS.md's model input. */
-static void push_file(lua_State *L, struct al_lua *B, const struct al_file *f)
-{
-    size_t i;
-
-    lua_createtable(L, 0, 5);                            /* file */
-    set_string(L, "path", f->path);
-    set_string(L, "kind", kind_name(f->kind));
-    if (f->kind == AL_FILE_MARKDOWN)
-        set_string(L, "front_matter", fm_name(f->fm));
-    lua_createtable(L, (int)f->ndocs, 0);                /* file, docs */
-    for (i = 0; i < f->ndocs; i++) {
-        if (f->docs[i] == NULL)
-            continue;
-        push_node(L, B, f->docs[i], f->path);
-        if (lua_isnil(L, -1))
-            lua_pop(L, 1);
-        else
-            lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
-    }
-    lua_setfield(L, -2, "docs");
-    lua_createtable(L, (int)f->nsections, 0);            /* file, sections */
-    for (i = 0; i < f->nsections; i++) {
-        push_section(L, B, &f->sections[i], f->path);
-        lua_rawseti(L, -2, (lua_Integer)i + 1);
-    }
-    lua_setfield(L, -2, "sections");
-    position_table(L, B, -1, f->path, 1, 1);
-}
-
-void al_lua_add_file(struct al_lua *B, struct al_file *f, int reference)
-{
-    lua_State *L = B->L;
-    struct al_file *keep = al_malloc(sizeof(*keep));
-
-    *keep = *f;
-    memset(f, 0, sizeof(*f));
-    al_arena_init(&f->arena);
-    al_grow(&B->files, &B->capfiles, B->nfiles + 1, sizeof(*B->files));
-    B->files[B->nfiles++] = keep;
-    lua_rawgeti(L, LUA_REGISTRYINDEX,
-                reference ? B->refs_ref : B->files_ref); /* list */
-    push_file(L, B, keep);                               /* list, file */
-    lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
-    lua_pop(L, 1);
-}
-
-void al_lua_set_config(struct al_lua *B, const struct al_node *config,
-                       const char *path)
-{
-    lua_State *L = B->L;
-
-    B->config = config;
-    al_free(B->config_path);
-    B->config_path = al_strdup(path);
-    if (config == NULL || config->kind != AL_NODE_MAP)
-        return;
-    push_node(L, B, config, path);
-    luaL_unref(L, LUA_REGISTRYINDEX, B->config_ref);
-    B->config_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 }
 
 /* ---- the sandbox ---- */
@@ -854,17 +396,17 @@ static int valid_id(const char *id)
     return p - id <= 64;
 }
 
-static int core_diag_index(const char *id)
+int al_lua_core_index(const char *id)
 {
     size_t i;
 
-    for (i = 0; i < sizeof(core_diags) / sizeof(core_diags[0]); i++)
-        if (strcmp(core_diags[i].id, id) == 0)
+    for (i = 0; i < AL_LUA_NCORE; i++)
+        if (strcmp(al_lua_core[i].id, id) == 0)
             return (int)i;
     return -1;
 }
 
-static struct rule *find_rule(const struct al_lua *B, const char *id)
+static struct al_lua_rule *find_rule(const struct al_lua *B, const char *id)
 {
     size_t i;
 
@@ -914,7 +456,7 @@ static const char *register_rule(struct al_lua *B, const char *file)
     int t = lua_gettop(L);
     const char *id, *sev, *summary;
     enum al_severity s;
-    struct rule *r;
+    struct al_lua_rule *r;
 
     if (!lua_istable(L, t))
         return "it must return a table";
@@ -933,7 +475,7 @@ static const char *register_rule(struct al_lua *B, const char *file)
         return "it has no 'summary' string";
     if (!lua_isfunction(L, t + 4))
         return "it has no 'check' function";
-    if (find_rule(B, id) != NULL || core_diag_index(id) >= 0)
+    if (find_rule(B, id) != NULL || al_lua_core_index(id) >= 0)
         return "its id is already taken by another rule";
     al_grow(&B->rules, &B->caprules, B->nrules + 1, sizeof(*B->rules));
     r = &B->rules[B->nrules++];
@@ -1009,281 +551,8 @@ int al_lua_load_builtin_rules(struct al_lua *B)
     return rc;
 }
 
-/* ---- ctx.report ---- */
-
-struct where {
-    const char *file;
-    unsigned line, col, end_line, end_col;
-};
-
-static lua_Integer opt_int_field(lua_State *L, int t, const char *k)
-{
-    lua_Integer v;
-
-    lua_getfield(L, t, k);
-    v = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : 0;
-    lua_pop(L, 1);
-    return v;
-}
-
-/* Column (in characters, 1-based) of byte i of s, after line start ls. */
-static unsigned char_col(const char *s, size_t ls, size_t i)
-{
-    unsigned col = 1;
-
-    for (; ls < i; ls++)
-        if (((unsigned char)s[ls] & 0xC0) != 0x80)
-            col++;
-    return col;
-}
-
-/* Position of a byte offset (1-based) into the text of a section at sec. */
-static int section_where(lua_State *L, int sec, lua_Integer off,
-                         lua_Integer len, struct where *w)
-{
-    const char *file, *text;
-    const struct al_node *n;
-    size_t tlen, i, ls = 0, stop;
-    unsigned line;
-
-    if (locate(L, sec, 0, 0, &file, &n) != 0)
-        return -1;
-    lua_getfield(L, sec, "text");
-    text = lua_tolstring(L, -1, &tlen);
-    lua_pop(L, 1);          /* the section table keeps the string alive */
-    line = (unsigned)opt_int_field(L, sec, "body_line");
-    if (text == NULL || off < 1 || (size_t)off > tlen + 1 || line == 0)
-        return -1;
-    stop = (size_t)off - 1;
-    for (i = 0; i < stop; i++)
-        if (text[i] == '\n') {
-            line++;
-            ls = i + 1;
-        }
-    w->file = file;
-    w->line = w->end_line = line;
-    w->col = char_col(text, ls, stop);
-    stop += len > 0 && stop + (size_t)len <= tlen ? (size_t)len : 0;
-    for (i = ls; i < stop && text[i] != '\n'; i++)
-        ;
-    w->end_col = char_col(text, ls, i);
-    return 0;
-}
-
-/* Resolves the position a report (or related) table at t describes. */
-static int resolve(lua_State *L, int t, struct where *w)
-{
-    const struct al_node *n;
-    lua_Integer off;
-    int top = lua_gettop(L), rc = -1;
-
-    t = lua_absindex(L, t);
-    memset(w, 0, sizeof(*w));
-    if (lua_getfield(L, t, "at") == LUA_TTABLE) {        /* at */
-        off = opt_int_field(L, t, "offset");
-        if (off > 0) {
-            rc = section_where(L, top + 1, off,
-                               opt_int_field(L, t, "length"), w);
-        } else {
-            lua_getfield(L, t, "key");                   /* at, key */
-            rc = locate(L, top + 1, top + 2, 0, &w->file, &n);
-            if (rc == 0) {
-                w->line = n->at.line;
-                w->col = n->at.col;
-                w->end_line = n->at.end_line;
-                w->end_col = n->at.end_col;
-            }
-        }
-    } else if (lua_getfield(L, t, "file") == LUA_TSTRING) {
-        w->file = lua_tostring(L, -1);   /* kept alive by the table t */
-        w->line = (unsigned)opt_int_field(L, t, "line");
-        w->col = (unsigned)opt_int_field(L, t, "col");
-        rc = w->line > 0 ? 0 : -1;
-        if (w->col == 0)
-            w->col = 1;
-    }
-    lua_settop(L, top);
-    return rc;
-}
-
-static void add_related(lua_State *L, int t, struct al_finding *f)
-{
-    lua_Integer i, n;
-    struct where w;
-
-    if (lua_getfield(L, t, "related") != LUA_TTABLE) {
-        lua_pop(L, 1);
-        return;
-    }
-    n = (lua_Integer)lua_rawlen(L, -1);
-    for (i = 1; i <= n; i++) {
-        if (lua_rawgeti(L, -1, i) == LUA_TTABLE && resolve(L, -1, &w) == 0) {
-            lua_getfield(L, -1, "message");
-            al_finding_relate(f, w.file, w.line, w.col,
-                              lua_isstring(L, -1) ? lua_tostring(L, -1)
-                                                  : NULL);
-            lua_pop(L, 1);
-        }
-        lua_pop(L, 1);
-    }
-    lua_pop(L, 1);
-}
-
-static void add_frameworks(lua_State *L, int t, struct al_finding *f)
-{
-    lua_Integer i, n;
-
-    if (lua_getfield(L, t, "frameworks") == LUA_TTABLE) {
-        n = (lua_Integer)lua_rawlen(L, -1);
-        for (i = 1; i <= n; i++) {
-            if (lua_rawgeti(L, -1, i) == LUA_TSTRING)
-                al_finding_framework(f, lua_tostring(L, -1));
-            lua_pop(L, 1);
-        }
-    }
-    lua_pop(L, 1);
-}
-
-/* Safe to write as a plain YAML scalar without quotes. */
-static int plain_safe(const char *s)
-{
-    const char *p;
-
-    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')
-          || (*s >= '0' && *s <= '9')))
-        return 0;
-    for (p = s; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')
-              || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'
-              || *p == '.' || *p == '/' || *p == ' '))
-            return 0;
-    return p[-1] != ' ';
-}
-
-/* fix = {replace = "text"} on a scalar value: records the byte range. */
-static void add_fix(lua_State *L, int t, struct al_finding *f)
-{
-    const struct al_node *n;
-    const char *file, *text;
-    char *quoted;
-
-    if (lua_getfield(L, t, "fix") != LUA_TTABLE
-        || lua_getfield(L, -1, "replace") != LUA_TSTRING) {
-        lua_settop(L, t);
-        return;
-    }
-    text = lua_tostring(L, -1);
-    lua_getfield(L, t, "at");
-    lua_getfield(L, t, "key");
-    if (lua_istable(L, -2) && locate(L, -2, -1, 0, &file, &n) == 0
-        && n->kind == AL_NODE_SCALAR && n->at.end > n->at.start
-        && strchr(text, '\n') == NULL && strchr(text, '\'') == NULL) {
-        if (plain_safe(text)) {
-            al_finding_fix(f, n->at.start, n->at.end, text);
-        } else {
-            quoted = al_printf("'%s'", text);
-            al_finding_fix(f, n->at.start, n->at.end, quoted);
-            al_free(quoted);
-        }
-    }
-    lua_settop(L, t);
-}
-
-/* The rule id and severity a report from rule index ri is made under. */
-static const char *report_rule(lua_State *L, struct al_lua *B,
-                               lua_Integer ri, enum al_severity *sev)
-{
-    const char *id, *s;
-    enum al_severity own;
-    int fixed = 0;
-
-    if (ri >= 0) {
-        id = B->rules[ri].meta.id;
-        *sev = B->rules[ri].meta.severity;
-        fixed = B->rules[ri].has_sev;
-    } else {
-        lua_getfield(L, 1, "rule");
-        id = lua_tostring(L, -1);
-        lua_pop(L, 1);              /* the report table keeps it alive */
-        if (id == NULL || core_diag_index(id) < 0)
-            luaL_error(L, "report: 'rule' must name a core diagnostic");
-        *sev = B->core_sev[core_diag_index(id)];
-        fixed = B->core_fixed[core_diag_index(id)];
-    }
-    lua_getfield(L, 1, "severity");
-    s = lua_tostring(L, -1);
-    if (!fixed && *sev != AL_SEV_NONE && s != NULL
-        && al_severity_parse(s, &own) == 0 && own != AL_SEV_NONE)
-        *sev = own;
-    lua_pop(L, 1);
-    return id;
-}
-
-/* A report without a position: a rule-error at the caller's line. */
-static void unplaced(lua_State *L, struct al_lua *B, const char *id)
-{
-    lua_Debug ar;
-    const char *file = "(rule)";
-    unsigned line = 1;
-    char *text;
-
-    if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar)
-        && ar.source[0] == '@') {
-        file = ar.source + 1;
-        line = ar.currentline > 0 ? (unsigned)ar.currentline : 1;
-    }
-    text = al_printf("rule '%s' reported a finding without a position "
-                     "(give 'at' a model value, or 'file' and 'line')", id);
-    al_findings_add(B->out, "rule-error", AL_SEV_ERROR, file, line, 1, text);
-    al_free(text);
-    B->failures++;
-}
-
-/* ctx.report{...}: upvalue 1 is the rule index (-1: the model builder). */
-static int l_report(lua_State *L)
-{
-    struct al_lua *B = bridge_of(L);
-    lua_Integer ri = lua_tointeger(L, lua_upvalueindex(1));
-    enum al_severity sev;
-    const char *id, *msg;
-    struct al_finding *f;
-    struct where w;
-
-    luaL_checktype(L, 1, LUA_TTABLE);
-    lua_settop(L, 1);
-    id = report_rule(L, B, ri, &sev);
-    lua_getfield(L, 1, "message");
-    msg = lua_tostring(L, -1);
-    if (msg == NULL)
-        return luaL_error(L, "report: 'message' must be a string");
-    if (sev == AL_SEV_NONE)
-        return 0;
-    if (resolve(L, 1, &w) != 0) {
-        unplaced(L, B, id);
-        return 0;
-    }
-    f = al_findings_add(B->out, id, sev, w.file, w.line, w.col, msg);
-    f->at.end_line = w.end_line;
-    f->at.end_col = w.end_col;
-    add_related(L, 1, f);
-    add_frameworks(L, 1, f);
-    add_fix(L, 1, f);
-    if (lua_getfield(L, 1, "subject") == LUA_TSTRING
-        || lua_type(L, -1) == LUA_TNUMBER)
-        al_finding_key(f, lua_tostring(L, -1));
-    return 0;
-}
-
 /* ---- ctx ---- */
 
-static const luaL_Reg ctx_functions[] = {
-    {"where", l_where},
-    {"key_where", l_key_where},
-    {"copy_pos", l_copy_pos},
-    {"set_pos", l_set_pos},
-    {"new_at", l_new_at},
-    {NULL, NULL}
-};
 
 static void push_ref(lua_State *L, int ref)
 {
@@ -1294,7 +563,7 @@ static void push_ref(lua_State *L, int ref)
 }
 
 /* Pushes the options of rule r: its defaults, then the configuration's. */
-static void push_options(lua_State *L, const struct rule *r)
+static void push_options(lua_State *L, const struct al_lua_rule *r)
 {
     lua_newtable(L);                                     /* opts */
     lua_rawgeti(L, LUA_REGISTRYINDEX, r->ref);
@@ -1331,9 +600,9 @@ static void push_ctx(struct al_lua *B, lua_Integer ri)
     lua_State *L = B->L;
 
     lua_newtable(L);                                     /* ctx */
-    luaL_setfuncs(L, ctx_functions, 0);
+    luaL_setfuncs(L, al_lua_pos_functions, 0);
     lua_pushinteger(L, ri);
-    lua_pushcclosure(L, l_report, 1);
+    lua_pushcclosure(L, al_lua_report, 1);
     lua_setfield(L, -2, "report");
     lua_pushstring(L, B->opts.today);
     lua_setfield(L, -2, "today");
@@ -1440,7 +709,7 @@ static int reference_input(struct al_lua *B)
 static void run_rule(struct al_lua *B, lua_Integer ri, int repo_ref)
 {
     lua_State *L = B->L;
-    struct rule *r = &B->rules[ri];
+    struct al_lua_rule *r = &B->rules[ri];
     lua_Debug ar;
     unsigned line = 1;
     int st;
@@ -1473,7 +742,7 @@ static void apply_core_severities(struct al_lua *B)
 
     for (i = 0; i < B->out->n; i++) {
         struct al_finding *f = &B->out->v[i];
-        int k = core_diag_index(f->rule);
+        int k = al_lua_core_index(f->rule);
 
         if (k >= 0 && B->core_fixed[k])
             f->severity = B->core_sev[k];
@@ -1563,15 +832,14 @@ void al_lua_opts_default(struct al_lua_opts *o)
     o->today = "1970-01-01";
 }
 
-static int new_ref_table(lua_State *L, int weak)
+/*
+ * A table held by the registry. The position table is not weak: what it
+ * describes lives to the end anyway, and weak tables cost the collector
+ * a pass over every entry.
+ */
+static int new_ref_table(lua_State *L)
 {
     lua_newtable(L);
-    if (weak) {
-        lua_createtable(L, 0, 1);
-        lua_pushliteral(L, "k");
-        lua_setfield(L, -2, "__mode");
-        lua_setmetatable(L, -2);
-    }
     return luaL_ref(L, LUA_REGISTRYINDEX);
 }
 
@@ -1586,8 +854,8 @@ struct al_lua *al_lua_new(const struct al_lua_opts *o,
     B->mem_limit = (size_t)-1;
     B->catalog_ref = B->config_ref = LUA_NOREF;
     al_arena_init(&B->synth);
-    for (i = 0; i < sizeof(core_diags) / sizeof(core_diags[0]); i++)
-        B->core_sev[i] = core_diags[i].severity;
+    for (i = 0; i < AL_LUA_NCORE; i++)
+        B->core_sev[i] = al_lua_core[i].severity;
     B->L = lua_newstate(lua_alloc, B);
     if (B->L == NULL) {
         fprintf(stderr, "auditlint: error: cannot create the Lua state\n");
@@ -1604,11 +872,11 @@ struct al_lua *al_lua_new(const struct al_lua_opts *o,
         return NULL;
     }
     lua_rawsetp(B->L, LUA_REGISTRYINDEX, &safe_globals);
-    B->pos_ref = new_ref_table(B->L, 0);
+    B->pos_ref = new_ref_table(B->L);
     /* Loading makes tables that live to the end: collect less often. */
     lua_gc(B->L, LUA_GCINC, 400, 0, 0);
-    B->files_ref = new_ref_table(B->L, 0);
-    B->refs_ref = new_ref_table(B->L, 0);
+    B->files_ref = new_ref_table(B->L);
+    B->refs_ref = new_ref_table(B->L);
     return B;
 }
 
@@ -1653,18 +921,18 @@ static int compare_meta(const void *a, const void *b)
 /* Rebuilds the sorted listing of rules and core diagnostics. */
 static void build_listing(struct al_lua *B)
 {
-    size_t ncore = sizeof(core_diags) / sizeof(core_diags[0]), i;
+    size_t ncore = AL_LUA_NCORE, i;
     struct al_rule_meta *m;
 
     al_free(B->listing);
     B->nlisting = ncore + B->nrules;
     B->listing = m = al_calloc(B->nlisting, sizeof(*m));
     for (i = 0; i < ncore; i++) {
-        m[i].id = core_diags[i].id;
-        m[i].summary = core_diags[i].summary;
+        m[i].id = al_lua_core[i].id;
+        m[i].summary = al_lua_core[i].summary;
         m[i].file = "";
         m[i].frameworks = "";
-        m[i].default_severity = core_diags[i].severity;
+        m[i].default_severity = al_lua_core[i].severity;
         m[i].severity = B->core_sev[i];
         m[i].core = 1;
     }
@@ -1699,8 +967,8 @@ const struct al_rule_meta *al_lua_rule_find(const struct al_lua *B,
 
 enum al_severity al_lua_severity(const struct al_lua *B, const char *id)
 {
-    int k = core_diag_index(id);
-    struct rule *r;
+    int k = al_lua_core_index(id);
+    struct al_lua_rule *r;
 
     if (k >= 0)
         return B->core_sev[k];
@@ -1711,8 +979,8 @@ enum al_severity al_lua_severity(const struct al_lua *B, const char *id)
 int al_lua_configure_rule(struct al_lua *B, const char *id, int has_sev,
                           enum al_severity sev, const struct al_node *opts)
 {
-    int k = core_diag_index(id);
-    struct rule *r = find_rule(B, id);
+    int k = al_lua_core_index(id);
+    struct al_lua_rule *r = find_rule(B, id);
 
     if (k >= 0) {
         if (has_sev) {
@@ -1728,7 +996,7 @@ int al_lua_configure_rule(struct al_lua *B, const char *id, int has_sev,
         r->has_sev = 1;
     }
     if (opts != NULL && opts->kind == AL_NODE_MAP) {
-        push_node(B->L, B, opts,
+        al_lua_push_node(B->L, B, opts,
                   B->config_path ? B->config_path : ".auditlint.yml");
         luaL_unref(B->L, LUA_REGISTRYINDEX, r->options_ref);
         r->options_ref = luaL_ref(B->L, LUA_REGISTRYINDEX);

@@ -301,8 +301,12 @@ int al_fixture_run(const char **dirs, size_t n,
     size_t i;
     int failed = 0;
 
-    for (i = 0; i < n; i++)
+    for (i = 0; i < n; i++) {
+        size_t before = fx.n;
         find_fixtures(dirs[i], &fx, 0);
+        if (fx.n == before && is_dir(dirs[i]))
+            list_add(&fx, al_strdup(dirs[i]));  /* the directory itself */
+    }
     if (fx.n == 0) {
         fprintf(stderr, "auditlint: error: no fixture (a directory named "
                 "'fires' or 'quiet') under the given directories\n");

@@ -435,16 +435,20 @@ static int cmd_explain(int argc, char **argv)
 static const char test_usage[] =
     "usage: auditlint test [OPTION...] DIR...\n"
     "\n"
-    "Runs rule fixtures: every directory named 'fires' or 'quiet' under\n"
-    "DIR is a small repository. A line that must get a finding carries an\n"
-    "annotation in a comment: '# expect: RULE' in YAML, '<!-- expect: RULE\n"
-    "-->' in Markdown; several rules are separated by commas, and RULE@COL\n"
-    "also checks the column. A file expect.txt may list 'FILE:LINE: RULE'\n"
-    "lines for files that cannot hold comments. A fixture fails on a\n"
-    "missing, extra or misplaced finding; a 'fires' fixture must expect\n"
-    "at least one. \"Today\" is the fixture's as_of, else 2026-12-01.\n"
+    "Runs rule fixtures. Every directory named 'fires' or 'quiet' under\n"
+    "DIR is a small repository; a DIR without any is one itself. A line\n"
+    "that must get a finding carries an annotation in a comment:\n"
+    "'# expect: RULE' in YAML, '<!-- expect: RULE -->' in Markdown.\n"
+    "Several rules are separated by commas; RULE@COL also checks the\n"
+    "column. A file expect.txt may list 'FILE:LINE: RULE' lines for files\n"
+    "that cannot hold comments. A fixture fails on a missing, extra or\n"
+    "misplaced finding; a 'fires' fixture must expect at least one.\n"
+    "\"Today\" is the fixture's as_of, else 2026-12-01.\n"
     "\n"
-    "options: --rules DIR (the rules under test), -v (list every fixture)\n";
+    "options:\n"
+    "  -r, --rules DIR        also load the rules under test from DIR\n"
+    "  -v, --verbose          list every fixture, passed or not\n"
+    "  -h, --help             show this help\n";
 
 static int cmd_test(int argc, char **argv)
 {

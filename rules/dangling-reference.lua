@@ -6,21 +6,27 @@ local ids = require("auditlint.ids")
 
 -- ---- suggestions ----
 
+-- Two rows reused by every call: a lookup may compare hundreds of ids,
+-- and a fresh table per row would be most of its cost.
+local row_a, row_b = {}, {}
+
+-- Edit distance of a and b, or limit + 1 as soon as it exceeds limit.
 local function levenshtein(a, b, limit)
   if math.abs(#a - #b) > limit then return limit + 1 end
-  local prev = {}
+  local prev, cur = row_a, row_b
   for j = 0, #b do prev[j] = j end
   for i = 1, #a do
-    local cur, best = {[0] = i}, i
-    local ca = a:byte(i)
+    cur[0] = i
+    local best, ca = i, a:byte(i)
     for j = 1, #b do
-      local cost = (ca == b:byte(j)) and 0 or 1
-      local v = math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+      local v = prev[j - 1] + ((ca == b:byte(j)) and 0 or 1)
+      if prev[j] + 1 < v then v = prev[j] + 1 end
+      if cur[j - 1] + 1 < v then v = cur[j - 1] + 1 end
       cur[j] = v
       if v < best then best = v end
     end
     if best > limit then return limit + 1 end
-    prev = cur
+    prev, cur = cur, prev
   end
   return prev[#b]
 end
@@ -62,62 +68,102 @@ local function acceptable(name, ref, exclude)
   return name ~= exclude and not numbers_differ(name, ref)
 end
 
--- How many candidates one lookup may examine: suggestions are a help,
--- and a repository of 100,000 ids must not turn them into a quadratic.
-local SCAN_LIMIT = 3000
+-- Candidates come from the neighbourhood of the reference in two sorted
+-- lists, of the ids and of the ids spelt backwards (a typo late in an id
+-- keeps it near in the first, one early in the second), and from the
+-- ids that share a word with it. WINDOW bounds each neighbourhood;
+-- SCAN_TOTAL bounds the whole check, so that a repository of 100,000
+-- misses stays linear: past it, misses are reported without a hint.
+local WINDOW = 6
+local SCAN_TOTAL = 20000
 
--- A suggester over a set of existing ids (a list, sorted).
-local function new_suggester(names)
-  local s = {squashed = {}, by_len = {}, by_token = {}, cache = {}}
-  for _, name in ipairs(names) do
+local function lower_bound(list, x)
+  local lo, hi = 1, #list + 1
+  while lo < hi do
+    local mid = (lo + hi) // 2
+    if list[mid] < x then lo = mid + 1 else hi = mid end
+  end
+  return lo
+end
+
+-- A suggester over a sorted list of existing ids; budget is shared by
+-- every suggester of one check.
+local function new_suggester(names, budget)
+  local s = {names = names, squashed = {}, backwards = {}, by_token = {},
+             words = {}, cache = {}, budget = budget}
+  for i, name in ipairs(names) do
     local q = squash(name)
     if q ~= "" and not s.squashed[q] then s.squashed[q] = name end
-    local bucket = s.by_len[#name] or {}
-    bucket[#bucket + 1] = name
-    s.by_len[#name] = bucket
-    for w in pairs((tokens(name))) do
+    s.backwards[i] = name:reverse()
+    for w in name:lower():gmatch("%w+") do
       local list = s.by_token[w] or {}
-      list[#list + 1] = name
+      if list[#list] ~= name then list[#list + 1] = name end
       s.by_token[w] = list
     end
   end
+  table.sort(s.backwards)
   return s
+end
+
+local function words_of(s, name)
+  local w = s.words[name]
+  if not w then
+    local set, n = tokens(name)
+    w = {set = set, n = n}
+    s.words[name] = w
+  end
+  return w.set, w.n
+end
+
+-- Calls visit(name) for the ids near key in list, while the budget
+-- lasts; reverse: list holds reversed ids.
+local function near(s, list, key, reverse, visit)
+  local at = lower_bound(list, key)
+  for i = math.max(1, at - WINDOW), math.min(#list, at + WINDOW - 1) do
+    if s.budget.left <= 0 then return end
+    s.budget.left = s.budget.left - 1
+    visit(reverse and list[i]:reverse() or list[i])
+  end
 end
 
 -- A typo: the nearest id within a quarter of the length.
 local function by_distance(s, ref, exclude)
   local limit = math.max(1, #ref // 4)
-  local best, dist, seen = nil, limit + 1, 0
-  for len = #ref - limit, #ref + limit do
-    for _, name in ipairs(s.by_len[len] or {}) do
-      seen = seen + 1
-      if seen > SCAN_LIMIT then return best end
-      local d = levenshtein(ref, name, dist - 1)
-      if d < dist and acceptable(name, ref, exclude) then
-        best, dist = name, d
-      end
+  local best, dist = nil, limit + 1
+  local function visit(name)
+    local d = levenshtein(ref, name, dist)
+    if (d < dist or (d == dist and best and name < best))
+       and acceptable(name, ref, exclude) then
+      best, dist = name, d
     end
   end
+  near(s, s.names, ref, false, visit)
+  near(s, s.backwards, ref:reverse(), true, visit)
   return best
 end
 
 -- An extra or missing word: 'cp-employee-sanctions' for 'cp-sanctions'.
--- The candidate must share at least two words with the reference.
+-- The candidate shares at least two words with the reference, and one
+-- holds all the words of the other; the rarest words are tried first.
 local function by_words(s, ref, exclude)
   local rt, rn = tokens(ref)
   if rn < 2 then return nil end
-  local best, best_n, seen = nil, 0, 0
-  local words = {}
-  for w in pairs(rt) do words[#words + 1] = w end
-  table.sort(words)
-  for _, w in ipairs(words) do
-    for _, name in ipairs(s.by_token[w] or {}) do
-      seen = seen + 1
-      if seen > SCAN_LIMIT then return best end
-      local nt, nn = tokens(name)
-      if nn >= 2 and acceptable(name, ref, exclude)
+  local lists = {}
+  for w in pairs(rt) do lists[#lists + 1] = s.by_token[w] or {} end
+  table.sort(lists, function(a, b)
+    if #a ~= #b then return #a < #b end
+    return (a[1] or "") < (b[1] or "")
+  end)
+  local best, best_n = nil, 0
+  for _, list in ipairs(lists) do
+    for i = 1, math.min(#list, 2 * WINDOW) do
+      if s.budget.left <= 0 then return best end
+      s.budget.left = s.budget.left - 1
+      local name = list[i]
+      local nt, nn = words_of(s, name)
+      if nn >= 2 and (nn > best_n or (nn == best_n and name < best))
          and (subset(nt, rt) or subset(rt, nt))
-         and (nn > best_n or (nn == best_n and name < best)) then
+         and acceptable(name, ref, exclude) then
         best, best_n = name, nn
       end
     end
@@ -125,18 +171,22 @@ local function by_words(s, ref, exclude)
   return best
 end
 
+local function closest(s, ref, exclude)
+  local same = s.squashed[squash(ref)]
+  if same == exclude then same = nil end
+  return same or by_distance(s, ref, exclude) or by_words(s, ref, exclude)
+end
+
 -- The closest existing id to ref, never exclude (the referring object's
--- own id: a document does not supersede itself).
+-- own id: a document does not supersede itself). The answer for a ref is
+-- remembered, as one missing id is often named many times.
 local function suggest(s, ref, exclude)
-  local key = ref .. "\0" .. tostring(exclude)
-  local hit = s.cache[key]
+  local hit = s.cache[ref]
   if hit == nil then
-    local same = s.squashed[squash(ref)]
-    if same == exclude then same = nil end
-    hit = same or by_distance(s, ref, exclude)
-          or by_words(s, ref, exclude) or false
-    s.cache[key] = hit
+    hit = closest(s, ref) or false
+    s.cache[ref] = hit
   end
+  if hit and hit == exclude then return closest(s, ref, exclude) end
   return hit or nil
 end
 
@@ -176,7 +226,7 @@ local function document_names(doc, add)
 end
 
 -- A target: the set of names that resolve, and the ids to suggest.
-local function new_target(list, names_of)
+local function new_target(list, names_of, budget)
   local names, suggest_ids = {}, {}
   local function add(v)
     if type(v) == "string" and v ~= "" then names[v] = true end
@@ -187,8 +237,8 @@ local function new_target(list, names_of)
       suggest_ids[obj.id] = true
     end
   end
-  return {names = names, suggester = new_suggester(sorted(suggest_ids)),
-          count = #(list or {})}
+  return {names = names, ids = suggest_ids, count = #(list or {}),
+          budget = budget}
 end
 
 local function id_names(obj, add)
@@ -227,6 +277,9 @@ end
 local function report_missing(ctx, ref_spec, obj, list, i, ref, target)
   local msg = ("%s %s '%s', %s"):format(describe(obj, ref_spec.owner),
     ref_spec.verb, ref, ref_spec.missing or "which does not exist")
+  -- Built on the first miss: most repositories never need one.
+  target.suggester = target.suggester
+    or new_suggester(sorted(target.ids), target.budget)
   local hint = suggest(target.suggester, ref, obj.id)
   if hint and hint ~= ref then
     msg = msg .. ("; did you mean '%s'?"):format(hint)
@@ -278,10 +331,11 @@ return {
   options = {},
 
   check = function(repo, ctx)
-    local docs = new_target(repo.documents, document_names)
-    local controls = new_target(repo.controls, id_names)
-    local evidence = new_target(repo.evidence, id_names)
-    local systems = new_target(repo.systems, system_names)
+    local budget = {left = SCAN_TOTAL}
+    local docs = new_target(repo.documents, document_names, budget)
+    local controls = new_target(repo.controls, id_names, budget)
+    local evidence = new_target(repo.evidence, id_names, budget)
+    local systems = new_target(repo.systems, system_names, budget)
     local files = {}
     for _, f in ipairs(repo.files or {}) do files[f.path] = true end
 

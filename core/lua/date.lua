@@ -111,9 +111,7 @@ local function parse_words(s)
   return checked(tonumber(y), m, tonumber(d))
 end
 
--- Returns "YYYY-MM-DD" for s, or nil and the reason it cannot be read.
-function M.parse(s)
-  if type(s) ~= "string" then return nil, "not a text value" end
+local function parse_uncached(s)
   s = s:match("^%s*(.-)%s*$")
   local v, why = parse_numeric(s)
   if v then return v end
@@ -126,6 +124,19 @@ function M.parse(s)
   return nil, "not a date"
 end
 
+local parse_cache = {}
+
+-- Returns "YYYY-MM-DD" for s, or nil and the reason it cannot be read.
+-- Answers are remembered: registers repeat the same dates.
+function M.parse(s)
+  if type(s) ~= "string" then return nil, "not a text value" end
+  local hit = parse_cache[s]
+  if not hit then
+    hit = {parse_uncached(s)}
+    parse_cache[s] = hit
+  end
+  return hit[1], hit[2]
+end
 local function to_period(p)
   if type(p) == "table" then return p end
   return freq.period(p)

@@ -195,21 +195,6 @@ local function parse_cron(fields)
   return name
 end
 
--- Simulating eight years of days is cheap once but not per control in a
--- large repository, where the same few expressions repeat: remember them.
-local cron_cache = {}
-
-local function cached_cron(fields)
-  local key = table.concat(fields, " ")
-  local hit = cron_cache[key]
-  if not hit then
-    local name, reason = parse_cron(fields)
-    hit = {name, reason}
-    cron_cache[key] = hit
-  end
-  return hit[1], hit[2]
-end
-
 -- True when s has the shape of a cron expression (5 or 6 fields of cron
 -- characters), whether or not its values make sense.
 function M.is_cron(s)
@@ -223,17 +208,29 @@ function M.is_cron(s)
   return fields[1]:match("^[%d%*%?,/%-]+$") ~= nil, fields
 end
 
--- Returns the canonical name for s, or nil and the reason.
-function M.parse(s)
-  if type(s) ~= "string" then return nil, "not a text value" end
+local function parse_uncached(s)
   local f = fold(s)
   if f == "" then return nil, "empty" end
   if rank[f] then return f end
   if aliases[f] then return aliases[f] end
   if macros[f] then return macros[f] end
   local cron, fields = M.is_cron(s)
-  if cron then return cached_cron(fields) end
+  if cron then return parse_cron(fields) end
   return nil, "not in the frequency vocabulary"
+end
+
+local parse_cache = {}
+
+-- Returns the canonical name for s, or nil and the reason. Answers are
+-- remembered: a repository repeats the same few spellings.
+function M.parse(s)
+  if type(s) ~= "string" then return nil, "not a text value" end
+  local hit = parse_cache[s]
+  if not hit then
+    hit = {parse_uncached(s)}
+    parse_cache[s] = hit
+  end
+  return hit[1], hit[2]
 end
 
 -- Nominal period in days of a frequency (name or alias); nil for

@@ -48,12 +48,25 @@ local function sp800_53_key(k)
   return nil
 end
 
--- Returns the canonical framework key for key, or nil when unknown.
-function M.framework(key)
-  if type(key) ~= "string" then return nil end
+-- A repository repeats the same few keys and ids thousands of times;
+-- the answers are remembered (false for "none").
+local framework_cache, canonical_cache = {}, {}
+
+local function framework_of(key)
   local k = fold_key(key)
   if soc2_keys[k] then return "soc2" end
   return iso_key(k) or csf_key(k) or sp800_53_key(k)
+end
+
+-- Returns the canonical framework key for key, or nil when unknown.
+function M.framework(key)
+  if type(key) ~= "string" then return nil end
+  local hit = framework_cache[key]
+  if hit == nil then
+    hit = framework_of(key) or false
+    framework_cache[key] = hit
+  end
+  return hit or nil
 end
 
 M.frameworks = {
@@ -164,9 +177,18 @@ function M.canonical(fw, id)
   if not f then
     return nil, ("unknown framework '%s'"):format(tostring(fw))
   end
-  local s = trim(id)
-  if s == "" then return nil, "empty id" end
-  return f(s)
+  local ck = key .. "\0" .. id
+  local hit = canonical_cache[ck]
+  if not hit then
+    local s = trim(id)
+    if s == "" then
+      hit = {nil, "empty id"}
+    else
+      hit = {f(s)}
+    end
+    canonical_cache[ck] = hit
+  end
+  return hit[1], hit[2]
 end
 
 -- Prose scanning. Only forms with a letter prefix are cited in prose;

@@ -321,7 +321,9 @@ local function norm_maps(b, obj)
   end
   if not is_map(m) or b.seen[m] then return end
   b.seen[m] = true
-  for _, key in ipairs(keys_in_file_order(b, m)) do
+  -- Sorted, not file order: an unknown key is reported at its first
+  -- table in file order whichever way one table is walked.
+  for _, key in ipairs(sorted_keys(m)) do
     norm_idlist(b, m, key)
     local fw = ids.framework(key)
     if not fw then
@@ -387,13 +389,21 @@ local doc_types = {
   record = "record", records = "record",
 }
 
--- Every field named 'frequency' or '*_frequency' holds a frequency.
+-- Every field named 'frequency' or '*_frequency' holds a frequency. The
+-- fields are collected first: normalising may add obj.unreadable, and a
+-- table must not grow while pairs() walks it.
 local function norm_frequencies(b, obj)
-  for _, k in ipairs(sorted_keys(obj)) do
-    if k == "frequency" or k:match("_frequency$") then
-      norm_freq(b, obj, k)
+  local found
+  for k in pairs(obj) do
+    if type(k) == "string"
+       and (k == "frequency" or k:sub(-10) == "_frequency") then
+      found = found or {}
+      found[#found + 1] = k
     end
   end
+  if not found then return end
+  table.sort(found)
+  for _, k in ipairs(found) do norm_freq(b, obj, k) end
 end
 
 -- What every object gets: its kind, its file, a trimmed id.

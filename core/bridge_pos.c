@@ -1,0 +1,531 @@
+/*
+ * bridge_pos: positions in the Lua state, and the conversion of loaded
+ * files into tables that remember them.
+ *
+ * A registry table maps every table made from a node to a "position
+ * table" p. p[0] is a light userdata pointing at the table's own node,
+ * p[-1] the file path, and p[k] a light userdata pointing at the slot of
+ * t[k] in its parent node: for a mapping the key/value pair (items + 2i),
+ * for a sequence the item (tagged with the low bit). The nodes stay alive
+ * in their files' arenas for the life of the state, so a position costs
+ * one pointer per value.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "bridge_int.h"
+#include "mem.h"
+
+/* ---- positions ---- */
+
+static const struct al_node *slot_node(const void *slot, int value)
+{
+    uintptr_t u = (uintptr_t)slot;
+    struct al_node *const *items;
+
+    if (u & 1) {
+        items = (struct al_node *const *)(u & ~(uintptr_t)1);
+        return items[0];
+    }
+    items = slot;
+    if (!value)
+        return items[0];
+    return items[1] != NULL && items[1]->kind != AL_NODE_NULL
+           ? items[1] : items[0];
+}
+
+/* Pushes the position table of the value at idx, or nil. */
+static int push_postable(lua_State *L, struct al_lua *B, int idx)
+{
+    idx = lua_absindex(L, idx);
+    if (!lua_istable(L, idx)) {
+        lua_pushnil(L);
+        return 0;
+    }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, B->pos_ref);       /* POS */
+    lua_pushvalue(L, idx);
+    lua_rawget(L, -2);                                   /* POS, p */
+    lua_remove(L, -2);                                   /* p */
+    return lua_istable(L, -1);
+}
+
+/*
+ * Finds the position of t[k] (k at kidx, 0 for none); fills *file (a
+ * string that the position table keeps alive) and *n. key: the key's
+ * own position. Returns 0, or -1 when t has no known position.
+ */
+int al_lua_locate(lua_State *L, int tidx, int kidx, int key,
+                  const char **file, const struct al_node **n)
+{
+    struct al_lua *B = al_lua_of(L);
+    const void *slot = NULL;
+    int top = lua_gettop(L);
+
+    tidx = lua_absindex(L, tidx);
+    kidx = kidx ? lua_absindex(L, kidx) : 0;
+    if (!push_postable(L, B, tidx)) {
+        lua_settop(L, top);
+        return -1;
+    }
+    lua_rawgeti(L, -1, -1);
+    *file = lua_tostring(L, -1);
+    lua_pop(L, 1);
+    if (kidx && !lua_isnil(L, kidx)) {
+        lua_pushvalue(L, kidx);
+        lua_rawget(L, -2);
+        slot = lua_touserdata(L, -1);
+        lua_pop(L, 1);
+    }
+    if (slot != NULL) {
+        *n = slot_node(slot, !key);
+    } else {
+        lua_rawgeti(L, -1, 0);
+        *n = lua_touserdata(L, -1);
+        lua_pop(L, 1);
+    }
+    lua_settop(L, top);
+    return *file != NULL && *n != NULL ? 0 : -1;
+}
+
+static int push_where(lua_State *L, int key)
+{
+    const char *file;
+    const struct al_node *n;
+
+    if (al_lua_locate(L, 1, lua_gettop(L) >= 2 ? 2 : 0, key, &file, &n) != 0) {
+        lua_pushnil(L);
+        return 1;
+    }
+    lua_pushstring(L, file);
+    lua_pushinteger(L, n->at.line);
+    lua_pushinteger(L, n->at.col);
+    lua_pushinteger(L, n->at.end_line);
+    lua_pushinteger(L, n->at.end_col);
+    return 5;
+}
+
+/* ctx.where(t [, k]) -> file, line, col, end_line, end_col | nil */
+static int l_where(lua_State *L)
+{
+    return push_where(L, 0);
+}
+
+/* ctx.key_where(t, k) -> file, line, col, end_line, end_col | nil */
+static int l_key_where(lua_State *L)
+{
+    return push_where(L, 1);
+}
+
+/* Pushes POS[t] for the table at idx, creating it (with file) if new. */
+static void push_postable_new(lua_State *L, struct al_lua *B, int idx)
+{
+    idx = lua_absindex(L, idx);
+    if (push_postable(L, B, idx))
+        return;
+    lua_pop(L, 1);
+    lua_createtable(L, 0, 2);                            /* p */
+    lua_rawgeti(L, LUA_REGISTRYINDEX, B->pos_ref);       /* p, POS */
+    lua_pushvalue(L, idx);
+    lua_pushvalue(L, -3);
+    lua_rawset(L, -3);                                   /* p, POS */
+    lua_pop(L, 1);                                       /* p */
+}
+
+/* ctx.copy_pos(dst, dk, src, sk): dst[dk] takes the position of src[sk]. */
+static int l_copy_pos(lua_State *L)
+{
+    struct al_lua *B = al_lua_of(L);
+
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checkany(L, 2);
+    luaL_checktype(L, 3, LUA_TTABLE);
+    luaL_checkany(L, 4);
+    if (!push_postable(L, B, 3))
+        return 0;                                        /* sp */
+    lua_pushvalue(L, 4);
+    lua_rawget(L, -2);                                   /* sp, slot */
+    if (lua_isnil(L, -1))
+        return 0;
+    push_postable_new(L, B, 1);                          /* sp, slot, dp */
+    if (lua_rawgeti(L, -1, -1) == LUA_TNIL) {            /* ..., dp, file */
+        lua_pop(L, 1);
+        lua_rawgeti(L, -3, -1);
+        lua_rawseti(L, -2, -1);
+        lua_rawgeti(L, -3, 0);
+        lua_rawseti(L, -2, 0);
+    } else {
+        lua_pop(L, 1);
+    }
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, -3);
+    lua_rawset(L, -3);                                   /* dp[dk] = slot */
+    return 0;
+}
+
+/*
+ * ctx.set_pos(dst, src [, sk]): table dst takes the position of table src,
+ * or of the value src[sk].
+ */
+static int l_set_pos(lua_State *L)
+{
+    struct al_lua *B = al_lua_of(L);
+    const char *file;
+    const struct al_node *n;
+
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    if (al_lua_locate(L, 2, lua_gettop(L) >= 3 ? 3 : 0, 0, &file, &n) != 0)
+        return 0;
+    push_postable_new(L, B, 1);                          /* dp */
+    lua_pushlightuserdata(L, (void *)n);
+    lua_rawseti(L, -2, 0);
+    lua_pushstring(L, file);
+    lua_rawseti(L, -2, -1);
+    return 0;
+}
+
+/* Makes a synthetic node at line:col, owned by the bridge. */
+static struct al_node *synth_node(struct al_lua *B, unsigned line,
+                                  unsigned col)
+{
+    struct al_node *n = al_arena_alloc(&B->synth, sizeof(*n));
+
+    n->kind = AL_NODE_NULL;
+    n->at.line = n->at.end_line = line;
+    n->at.col = n->at.end_col = col;
+    return n;
+}
+
+/* Gives the table at idx the position file:line:col. */
+static void position_table(lua_State *L, struct al_lua *B, int idx,
+                           const char *file, unsigned line, unsigned col)
+{
+    push_postable_new(L, B, idx);                        /* p */
+    lua_pushlightuserdata(L, synth_node(B, line, col));
+    lua_rawseti(L, -2, 0);
+    lua_pushstring(L, file);
+    lua_rawseti(L, -2, -1);
+    lua_pop(L, 1);
+}
+
+/* ctx.new_at(file, line, col) -> a new empty table positioned there. */
+static int l_new_at(lua_State *L)
+{
+    struct al_lua *B = al_lua_of(L);
+    const char *file = luaL_checkstring(L, 1);
+    lua_Integer line = luaL_optinteger(L, 2, 1);
+    lua_Integer col = luaL_optinteger(L, 3, 1);
+
+    lua_newtable(L);
+    position_table(L, B, -1, file, line > 0 ? (unsigned)line : 1,
+                   col > 0 ? (unsigned)col : 1);
+    return 1;
+}
+
+/* ---- converting nodes to tables ---- */
+
+
+/* Pushes a table for a mapping; records positions in a new p. */
+static void push_map(lua_State *L, struct al_lua *B, const struct al_node *n,
+                     const char *file)
+{
+    size_t i;
+    int t, p;
+
+    lua_createtable(L, 0, (int)n->n);                    /* t */
+    t = lua_gettop(L);
+    push_postable_new(L, B, t);                          /* t, p */
+    p = lua_gettop(L);
+    for (i = 0; i < n->n; i++) {
+        const struct al_node *k = n->items[2 * i];
+        const struct al_node *v = n->items[2 * i + 1];
+
+        if (k == NULL || k->kind != AL_NODE_SCALAR)
+            continue;
+        lua_pushlstring(L, k->str, k->len);              /* t, p, key */
+        lua_pushvalue(L, -1);
+        lua_pushlightuserdata(L, (void *)&n->items[2 * i]);
+        lua_rawset(L, p);                                /* t, p, key */
+        if (v == NULL || v->kind == AL_NODE_NULL) {
+            lua_pop(L, 1);
+            continue;
+        }
+        al_lua_push_node(L, B, v, file);                        /* t, p, key, v */
+        lua_rawset(L, t);                                /* t, p */
+    }
+    lua_pop(L, 1);                                       /* t */
+}
+
+static void push_seq(lua_State *L, struct al_lua *B, const struct al_node *n,
+                     const char *file)
+{
+    size_t i;
+    lua_Integer k = 0;
+    int t, p;
+
+    lua_createtable(L, (int)n->n, 0);                    /* t */
+    t = lua_gettop(L);
+    push_postable_new(L, B, t);                          /* t, p */
+    p = lua_gettop(L);
+    for (i = 0; i < n->n; i++) {
+        const struct al_node *v = n->items[i];
+
+        if (v == NULL || v->kind == AL_NODE_NULL)
+            continue;
+        k++;
+        lua_pushinteger(L, k);
+        lua_pushlightuserdata(L, (void *)((uintptr_t)&n->items[i] | 1));
+        lua_rawset(L, p);
+        al_lua_push_node(L, B, v, file);                        /* t, p, v */
+        lua_rawseti(L, t, k);                            /* t, p */
+    }
+    lua_pop(L, 1);                                       /* t */
+}
+
+/* Pushes the Lua value for n (nil for a null node). */
+void al_lua_push_node(lua_State *L, struct al_lua *B, const struct al_node *n,
+                      const char *file)
+{
+    luaL_checkstack(L, 8, "nested too deeply");
+    switch (n->kind) {
+    case AL_NODE_NULL:
+        lua_pushnil(L);
+        return;
+    case AL_NODE_SCALAR:
+        lua_pushlstring(L, n->str, n->len);
+        return;
+    case AL_NODE_MAP:
+        push_map(L, B, n, file);
+        break;
+    case AL_NODE_SEQ:
+        push_seq(L, B, n, file);
+        break;
+    }
+    push_postable_new(L, B, -1);                         /* t, p */
+    lua_pushlightuserdata(L, (void *)n);
+    lua_rawseti(L, -2, 0);
+    lua_pushstring(L, file);
+    lua_rawseti(L, -2, -1);
+    lua_pop(L, 1);                                       /* t */
+}
+
+static const char *kind_name(enum al_file_kind k)
+{
+    switch (k) {
+    case AL_FILE_YAML: return "yaml";
+    case AL_FILE_JSON: return "json";
+    case AL_FILE_MARKDOWN: return "markdown";
+    default: return "other";
+    }
+}
+
+static const char *fm_name(enum al_front_matter fm)
+{
+    switch (fm) {
+    case AL_FM_FENCED: return "fenced";
+    case AL_FM_HEADER: return "header";
+    default: return "none";
+    }
+}
+
+static void set_string(lua_State *L, const char *k, const char *v)
+{
+    lua_pushstring(L, v);
+    lua_setfield(L, -2, k);
+}
+
+static void set_int(lua_State *L, const char *k, lua_Integer v)
+{
+    lua_pushinteger(L, v);
+    lua_setfield(L, -2, k);
+}
+
+static void push_section(lua_State *L, struct al_lua *B,
+                         const struct al_section *s, const char *file)
+{
+    unsigned i;
+
+    lua_createtable(L, 0, 7);                            /* s */
+    if (s->heading != NULL)
+        set_string(L, "heading", s->heading);
+    set_int(L, "level", s->level);
+    set_int(L, "line", s->line);
+    set_int(L, "body_line", s->body_line);
+    lua_pushlstring(L, s->text, s->len);
+    lua_setfield(L, -2, "text");
+    lua_createtable(L, (int)s->depth, 0);                /* s, path */
+    for (i = 0; i < s->depth; i++) {
+        lua_pushstring(L, s->path[i]);
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_setfield(L, -2, "path");
+    position_table(L, B, -1, file, s->line ? s->line : 1, 1);
+}
+
+/* Pushes the raw file table of FORMATS.md's model input. */
+static void push_file(lua_State *L, struct al_lua *B, const struct al_file *f)
+{
+    size_t i;
+
+    lua_createtable(L, 0, 5);                            /* file */
+    set_string(L, "path", f->path);
+    set_string(L, "kind", kind_name(f->kind));
+    if (f->kind == AL_FILE_MARKDOWN)
+        set_string(L, "front_matter", fm_name(f->fm));
+    lua_createtable(L, (int)f->ndocs, 0);                /* file, docs */
+    for (i = 0; i < f->ndocs; i++) {
+        if (f->docs[i] == NULL)
+            continue;
+        al_lua_push_node(L, B, f->docs[i], f->path);
+        if (lua_isnil(L, -1))
+            lua_pop(L, 1);
+        else
+            lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+    }
+    lua_setfield(L, -2, "docs");
+    lua_createtable(L, (int)f->nsections, 0);            /* file, sections */
+    for (i = 0; i < f->nsections; i++) {
+        push_section(L, B, &f->sections[i], f->path);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "sections");
+    position_table(L, B, -1, f->path, 1, 1);
+}
+
+void al_lua_add_file(struct al_lua *B, struct al_file *f, int reference)
+{
+    lua_State *L = B->L;
+    struct al_file *keep = al_malloc(sizeof(*keep));
+
+    *keep = *f;
+    memset(f, 0, sizeof(*f));
+    al_arena_init(&f->arena);
+    al_grow(&B->files, &B->capfiles, B->nfiles + 1, sizeof(*B->files));
+    B->files[B->nfiles++] = keep;
+    lua_rawgeti(L, LUA_REGISTRYINDEX,
+                reference ? B->refs_ref : B->files_ref); /* list */
+    push_file(L, B, keep);                               /* list, file */
+    lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+    lua_pop(L, 1);
+}
+
+void al_lua_set_config(struct al_lua *B, const struct al_node *config,
+                       const char *path)
+{
+    lua_State *L = B->L;
+
+    B->config = config;
+    al_free(B->config_path);
+    B->config_path = al_strdup(path);
+    if (config == NULL || config->kind != AL_NODE_MAP)
+        return;
+    al_lua_push_node(L, B, config, path);
+    luaL_unref(L, LUA_REGISTRYINDEX, B->config_ref);
+    B->config_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+/* ---- ctx.report ---- */
+
+static lua_Integer opt_int_field(lua_State *L, int t, const char *k)
+{
+    lua_Integer v;
+
+    lua_getfield(L, t, k);
+    v = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : 0;
+    lua_pop(L, 1);
+    return v;
+}
+
+/* Column (in characters, 1-based) of byte i of s, after line start ls. */
+static unsigned char_col(const char *s, size_t ls, size_t i)
+{
+    unsigned col = 1;
+
+    for (; ls < i; ls++)
+        if (((unsigned char)s[ls] & 0xC0) != 0x80)
+            col++;
+    return col;
+}
+
+/* Position of a byte offset (1-based) into the text of a section at sec. */
+static int section_where(lua_State *L, int sec, lua_Integer off,
+                         lua_Integer len, struct al_lua_where *w)
+{
+    const char *file, *text;
+    const struct al_node *n;
+    size_t tlen, i, ls = 0, stop;
+    unsigned line;
+
+    if (al_lua_locate(L, sec, 0, 0, &file, &n) != 0)
+        return -1;
+    lua_getfield(L, sec, "text");
+    text = lua_tolstring(L, -1, &tlen);
+    lua_pop(L, 1);          /* the section table keeps the string alive */
+    line = (unsigned)opt_int_field(L, sec, "body_line");
+    if (text == NULL || off < 1 || (size_t)off > tlen + 1 || line == 0)
+        return -1;
+    stop = (size_t)off - 1;
+    for (i = 0; i < stop; i++)
+        if (text[i] == '\n') {
+            line++;
+            ls = i + 1;
+        }
+    w->file = file;
+    w->line = w->end_line = line;
+    w->col = char_col(text, ls, stop);
+    stop += len > 0 && stop + (size_t)len <= tlen ? (size_t)len : 0;
+    for (i = ls; i < stop && text[i] != '\n'; i++)
+        ;
+    w->end_col = char_col(text, ls, i);
+    return 0;
+}
+
+/* Resolves the position a report (or related) table at t describes. */
+int al_lua_resolve(lua_State *L, int t, struct al_lua_where *w)
+{
+    const struct al_node *n;
+    lua_Integer off;
+    int top = lua_gettop(L), rc = -1;
+
+    t = lua_absindex(L, t);
+    memset(w, 0, sizeof(*w));
+    if (lua_getfield(L, t, "at") == LUA_TTABLE) {        /* at */
+        off = opt_int_field(L, t, "offset");
+        if (off > 0) {
+            rc = section_where(L, top + 1, off,
+                               opt_int_field(L, t, "length"), w);
+        } else {
+            lua_getfield(L, t, "key");                   /* at, key */
+            rc = al_lua_locate(L, top + 1, top + 2, 0, &w->file, &n);
+            if (rc == 0) {
+                w->line = n->at.line;
+                w->col = n->at.col;
+                w->end_line = n->at.end_line;
+                w->end_col = n->at.end_col;
+            }
+        }
+    } else if (lua_getfield(L, t, "file") == LUA_TSTRING) {
+        w->file = lua_tostring(L, -1);   /* kept alive by the table t */
+        w->line = (unsigned)opt_int_field(L, t, "line");
+        w->col = (unsigned)opt_int_field(L, t, "col");
+        rc = w->line > 0 ? 0 : -1;
+        if (w->col == 0)
+            w->col = 1;
+    }
+    lua_settop(L, top);
+    return rc;
+}
+
+
+const luaL_Reg al_lua_pos_functions[] = {
+    {"where", l_where},
+    {"key_where", l_key_where},
+    {"copy_pos", l_copy_pos},
+    {"set_pos", l_set_pos},
+    {"new_at", l_new_at},
+    {NULL, NULL}
+};

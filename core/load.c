@@ -1403,7 +1403,7 @@ static int load(struct load *ld, const char *buf, size_t len)
 
     if (len > ld->lim->max_file_bytes) {
         report(ld, "limit-exceeded", AL_SEV_ERROR, 1, 1, "file is larger "
-               "than %zu bytes; raise --max-file-bytes to check it",
+               "than %zu bytes; raise --max-file-size to check it",
                ld->lim->max_file_bytes);
         f->skipped = 1;
         return 0;

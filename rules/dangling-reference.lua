@@ -250,19 +250,57 @@ local function system_names(obj, add)
   add(obj.name)
 end
 
--- A control reference that reads as a SOC 2 criterion or an ISO Annex A
--- control names a requirement directly (common in risk registers and
--- evidence lists), not a control of this repository.
-local function is_requirement_id(ref)
-  if ids.canonical("soc2", ref) then return true end
+-- A control reference may name a framework requirement directly (common
+-- in risk registers and evidence lists) rather than a control of this
+-- repository: any id that a control or document maps to, and any id that
+-- reads as a SOC 2 criterion or an ISO Annex A control.
+local function mapped_ids(repo)
+  local set = {}
+  for _, kind in ipairs{"controls", "documents"} do
+    for _, obj in ipairs(repo[kind] or {}) do
+      if type(obj.maps) == "table" then
+        for _, list in pairs(obj.maps) do
+          if type(list) == "table" then
+            for _, v in ipairs(list) do
+              if type(v) == "string" then set[v] = true end
+            end
+          end
+        end
+      end
+    end
+  end
+  return set
+end
+
+local function is_requirement_id(ref, mapped)
+  if mapped[ref] or ids.canonical("soc2", ref) then return true end
   local v = ids.canonical("iso27001", ref)
   return v ~= nil and v:sub(1, 2) == "A."
 end
 
+-- ref read as a path relative to the folder of the file at here, with
+-- '.' and '..' resolved; nil when it climbs out of the repository.
+local function relative_path(ref, here)
+  if not ref:find("/", 1, true) then return nil end
+  local parts = {}
+  local dir = here and here:match("^(.*)/[^/]+$")
+  local full = ref:sub(1, 1) == "/" and ref:sub(2)
+               or (dir and dir .. "/" .. ref) or ref
+  for part in full:gmatch("[^/]+") do
+    if part == ".." then
+      if #parts == 0 then return nil end
+      parts[#parts] = nil
+    elseif part ~= "." then
+      parts[#parts + 1] = part
+    end
+  end
+  return table.concat(parts, "/")
+end
+
 local function is_url_or_file(ref, files, here)
   if ref:find("://", 1, true) then return true end
-  local dir = here and here:match("^(.*)/[^/]+$")
-  return files[ref] or (dir and files[dir .. "/" .. ref]) or false
+  local rel = relative_path(ref, here)
+  return files[ref] or (rel and files[rel]) or false
 end
 
 -- ---- checking ----
@@ -274,7 +312,7 @@ local function describe(obj, noun)
   return "a " .. noun .. " without an id"
 end
 
-local function report_missing(ctx, ref_spec, obj, list, i, ref, target)
+local function report_missing(ctx, ref_spec, obj, at, key, ref, target)
   local msg = ("%s %s '%s', %s"):format(describe(obj, ref_spec.owner),
     ref_spec.verb, ref, ref_spec.missing or "which does not exist")
   -- Built on the first miss: most repositories never need one.
@@ -287,7 +325,7 @@ local function report_missing(ctx, ref_spec, obj, list, i, ref, target)
     msg = msg .. ref_spec.fix
   end
   ctx.report{
-    at = list, key = i, message = msg,
+    at = at, key = key, message = msg,
     subject = ("%s:%s:%s:%s"):format(ref_spec.owner,
       tostring(obj.id or obj.path), ref_spec.field, ref),
   }
@@ -342,16 +380,23 @@ return {
     local function evidence_ok(ref, obj)
       return is_url_or_file(ref, files, obj.path)
     end
+    -- A document may also be named by its path from the referring file.
+    local function document_ok(ref, obj)
+      local rel = relative_path(ref, obj.path)
+      return rel ~= nil and docs.names[rel] ~= nil
+    end
+    local mapped
     local function control_ok(ref)
-      return is_requirement_id(ref)
+      mapped = mapped or mapped_ids(repo)
+      return is_requirement_id(ref, mapped)
     end
     local function control_or_doc(ref)
-      return docs.names[ref] or is_requirement_id(ref)
+      return docs.names[ref] or control_ok(ref)
     end
 
     check_refs(ctx, {owner = "control", field = "policies",
       verb = "names policy", fix = fix("document")},
-      repo.controls, docs)
+      repo.controls, docs, document_ok)
     check_refs(ctx, {owner = "control", field = "evidence",
       verb = "names evidence", fix = fix("evidence record")},
       repo.controls, evidence, evidence_ok)
@@ -373,6 +418,6 @@ return {
     check_refs(ctx, {owner = "document", field = "supersedes",
       verb = "supersedes", fix = "; name an existing document id, or "
         .. "drop the entry if the old document is gone"},
-      repo.documents, docs)
+      repo.documents, docs, document_ok)
   end,
 }

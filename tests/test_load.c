@@ -859,7 +859,7 @@ static void test_load_too_large(void **state)
     assert_int_equal(l.rc, 0);
     f = expect_one(&l, "limit-exceeded", 1, 1);
     assert_string_equal(f->message, "file is larger than 10 bytes; raise "
-                        "--max-file-bytes to check it");
+                        "--max-file-size to check it");
     assert_int_equal(l.f.skipped, 1);
     assert_int_equal(l.f.ndocs, 0);
     unload(&l);

@@ -4,7 +4,10 @@
 
 local M = {}
 
+-- Most values have no surrounding space: check the end bytes first.
 local function trim(s)
+  local a, z = s:byte(1), s:byte(-1)
+  if a == nil or (a > 32 and z > 32) then return s end
   return (s:gsub("^%s+", ""):gsub("%s+$", ""))
 end
 

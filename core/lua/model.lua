@@ -12,7 +12,10 @@ local M = {}
 
 -- ---- small helpers ----
 
+-- Most values have no surrounding space: check the end bytes first.
 local function trim(s)
+  local a, z = s:byte(1), s:byte(-1)
+  if a == nil or (a > 32 and z > 32) then return s end
   return (s:gsub("^%s+", ""):gsub("%s+$", ""))
 end
 
@@ -34,8 +37,9 @@ local function sorted_keys(t)
   return keys
 end
 
--- Keys in the order they are written in the file, so that anything
--- reported "once" is reported at the first occurrence a reader sees.
+-- Keys in the order they are written in the file, so that objects read
+-- from a mapping (a register keyed by id, a comply standard) keep the
+-- order a reader sees.
 local function keys_in_file_order(b, t)
   local keys = sorted_keys(t)
   local line = {}
@@ -251,8 +255,6 @@ end
 local function unknown_framework(b, name, t, k, at_value)
   if b.unknown_fw[name] then return end
   b.unknown_fw[name] = true
-  local cfg = b.ctx.config and b.ctx.config.frameworks
-  if type(cfg) == "table" and cfg[name] ~= nil then return end
   local hint = suggest_framework(name)
   local msg = ("unknown framework '%s'; its ids are kept but not "
     .. "checked"):format(name)
@@ -299,6 +301,7 @@ end
 -- Moves the ids under key to the canonical key fw, keeping positions;
 -- both 'TSC' and 'soc2' in one mapping end up in one list.
 local function rename_framework(b, m, key, fw)
+  norm_idlist(b, m, fw)
   local from, into = m[key], m[fw]
   if into == nil then
     m[fw] = from
@@ -396,7 +399,7 @@ local function norm_frequencies(b, obj)
   local found
   for k in pairs(obj) do
     if type(k) == "string"
-       and (k == "frequency" or k:sub(-10) == "_frequency") then
+       and (k == "frequency" or k:find("_frequency", -10, true)) then
       found = found or {}
       found[#found + 1] = k
     end
@@ -470,12 +473,16 @@ end
 -- SoA entries name Annex A controls; a bare '5.15' in an SoA can only be
 -- Annex A, so it reads the ISO 27002 way.
 local function norm_soa(b, s)
+  if s.control == nil and type(s.id) == "string" then
+    s.control = s.id                -- an SoA keyed by Annex A id
+    place(b, s, "control", s, "id")
+  end
   local c = s.control
   if type(c) == "string" then
     local fw = trim(c):match("^[Aa]") and "iso27001" or "iso27002"
     s.control = ids.canonical(fw, c) or trim(c)
   end
-  if s.id == nil and s.control ~= nil then
+  if s.id == nil or s.id == c then
     s.id = s.control
     place(b, s, "id", s, "control")
   end

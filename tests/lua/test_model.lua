@@ -310,6 +310,12 @@ do
   check("kind", c1.kind, "control")
   check("path", c1.path, F)
   check("index", repo.index.controls["AC-2"], c2)
+  local m3 = Map(F, 20, 7, {{"TSC", Seq(F, 20, 9, {"CC7.1"})},
+                            {"soc2", "CC7.2"}})
+  local c3 = Map(F, 19, 5, {{"id", "AC-3"}, {"maps", m3}})
+  build({yml(F, Map(F, 18, 1, {{"controls", Seq(F, 19, 3, {c3})}}))})
+  check("merge into a single-id string", table.concat(m3.soc2, ","),
+        "CC7.2,CC7.1")
 end
 
 do
@@ -320,15 +326,6 @@ do
   check("list form -> soc2", c.maps.soc2[1], "CC6.1")
   check("list form -> 2013", c.maps["iso27001:2013"][1], "A.9.2.3")
   check("list form item position", where(c.maps.soc2, 1), "c.yml:3:9")
-end
-
-do
-  local F = "cfg.yml"
-  local m = Map(F, 3, 7, {{"internal", Seq(F, 3, 9, {"SEC-1"})}})
-  local c = Map(F, 2, 5, {{"id", "X"}, {"maps", m}})
-  build({yml(F, Map(F, 1, 1, {{"controls", Seq(F, 2, 3, {c})}}))},
-        {frameworks = {internal = {}}})
-  check("configured framework is not unknown", count("unknown-framework"), 0)
 end
 
 -- ---- registers ----
@@ -423,6 +420,11 @@ do
   local repo = build({yml(F, Map(F, 1, 1, {{"controls", ctl}}))})
   check("mapping form: ids from keys", repo.controls[1].id, "AC-1")
   check("mapping form: order", repo.controls[2].id, "AC-2")
+  local soa = Map(F, 2, 3, {{"A5.15", Map(F, 3, 5, {{"applicable", "y"}})}})
+  repo = build({yml(F, Map(F, 1, 1, {{"soa", soa}}))})
+  check("soa keyed by id: control", repo.soa[1].control, "A.5.15")
+  check("soa keyed by id: id", repo.soa[1].id, "A.5.15")
+  check("soa keyed by id: index", repo.index.soa["A.5.15"], repo.soa[1])
 end
 
 -- ---- recognised shapes ----

@@ -758,6 +758,7 @@ int al_lua_run(struct al_lua *B)
     size_t i;
     double t = now_seconds();
 
+    lua_gc(B->L, LUA_GCRESTART);
     build_catalogue(B);
     timing(B, "catalogue", t);
     t = now_seconds();
@@ -873,8 +874,8 @@ struct al_lua *al_lua_new(const struct al_lua_opts *o,
     }
     lua_rawsetp(B->L, LUA_REGISTRYINDEX, &safe_globals);
     B->pos_ref = new_ref_table(B->L);
-    /* Loading makes tables that live to the end: collect less often. */
-    lua_gc(B->L, LUA_GCINC, 400, 0, 0);
+    /* Loading makes only tables that live to the end: no collection. */
+    lua_gc(B->L, LUA_GCSTOP);
     B->files_ref = new_ref_table(B->L);
     B->refs_ref = new_ref_table(B->L);
     return B;

@@ -229,17 +229,47 @@ static int l_new_at(lua_State *L)
 /* ---- converting nodes to tables ---- */
 
 
-/* Pushes a table for a mapping; records positions in a new p. */
-static void push_map(lua_State *L, struct al_lua *B, const struct al_node *n,
-                     const char *file)
+/*
+ * A conversion in progress: the stack indices of the position registry
+ * and of the file's path, pushed once per file and shared by every table.
+ */
+struct conv {
+    lua_State *L;
+    int pos, file;
+};
+
+static void push_value(struct conv *c, const struct al_node *n);
+
+/*
+ * Pushes a new table t for n and its position table p (sized for narr
+ * array and nrec hash entries), with p[0], p[-1] set and POS[t] = p.
+ */
+static void new_tables(struct conv *c, const struct al_node *n, int narr,
+                       int nrec)
 {
+    lua_State *L = c->L;
+
+    lua_createtable(L, narr, nrec);                      /* t */
+    lua_createtable(L, narr, nrec + 2);                  /* t, p */
+    lua_pushlightuserdata(L, (void *)n);
+    lua_rawseti(L, -2, 0);
+    lua_pushvalue(L, c->file);
+    lua_rawseti(L, -2, -1);
+    lua_pushvalue(L, -2);
+    lua_pushvalue(L, -2);
+    lua_rawset(L, c->pos);                               /* POS[t] = p */
+}
+
+/* Pushes a table for a mapping; its keys' slots go into p. */
+static void push_map(struct conv *c, const struct al_node *n)
+{
+    lua_State *L = c->L;
     size_t i;
     int t, p;
 
-    lua_createtable(L, 0, (int)n->n);                    /* t */
-    t = lua_gettop(L);
-    push_postable_new(L, B, t);                          /* t, p */
-    p = lua_gettop(L);
+    new_tables(c, n, 0, (int)n->n);                      /* t, p */
+    t = lua_gettop(L) - 1;
+    p = t + 1;
     for (i = 0; i < n->n; i++) {
         const struct al_node *k = n->items[2 * i];
         const struct al_node *v = n->items[2 * i + 1];
@@ -254,63 +284,82 @@ static void push_map(lua_State *L, struct al_lua *B, const struct al_node *n,
             lua_pop(L, 1);
             continue;
         }
-        al_lua_push_node(L, B, v, file);                        /* t, p, key, v */
+        push_value(c, v);                                /* t, p, key, v */
         lua_rawset(L, t);                                /* t, p */
     }
     lua_pop(L, 1);                                       /* t */
 }
 
-static void push_seq(lua_State *L, struct al_lua *B, const struct al_node *n,
-                     const char *file)
+/* Pushes an array for a sequence; null items are skipped. */
+static void push_seq(struct conv *c, const struct al_node *n)
 {
+    lua_State *L = c->L;
     size_t i;
     lua_Integer k = 0;
     int t, p;
 
-    lua_createtable(L, (int)n->n, 0);                    /* t */
-    t = lua_gettop(L);
-    push_postable_new(L, B, t);                          /* t, p */
-    p = lua_gettop(L);
+    new_tables(c, n, (int)n->n, 0);                      /* t, p */
+    t = lua_gettop(L) - 1;
+    p = t + 1;
     for (i = 0; i < n->n; i++) {
         const struct al_node *v = n->items[i];
 
         if (v == NULL || v->kind == AL_NODE_NULL)
             continue;
         k++;
-        lua_pushinteger(L, k);
         lua_pushlightuserdata(L, (void *)((uintptr_t)&n->items[i] | 1));
-        lua_rawset(L, p);
-        al_lua_push_node(L, B, v, file);                        /* t, p, v */
+        lua_rawseti(L, p, k);
+        push_value(c, v);                                /* t, p, v */
         lua_rawseti(L, t, k);                            /* t, p */
     }
     lua_pop(L, 1);                                       /* t */
 }
 
-/* Pushes the Lua value for n (nil for a null node). */
+static void push_value(struct conv *c, const struct al_node *n)
+{
+    luaL_checkstack(c->L, 8, "nested too deeply");
+    switch (n->kind) {
+    case AL_NODE_NULL:
+        lua_pushnil(c->L);
+        break;
+    case AL_NODE_SCALAR:
+        lua_pushlstring(c->L, n->str, n->len);
+        break;
+    case AL_NODE_MAP:
+        push_map(c, n);
+        break;
+    case AL_NODE_SEQ:
+        push_seq(c, n);
+        break;
+    }
+}
+
+/* Starts a conversion for file: pushes the registry and the path. */
+static void conv_begin(struct conv *c, lua_State *L, struct al_lua *B,
+                       const char *file)
+{
+    c->L = L;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, B->pos_ref);
+    c->pos = lua_gettop(L);
+    lua_pushstring(L, file);
+    c->file = c->pos + 1;
+}
+
+/* Ends it: removes what conv_begin pushed, keeping the one result. */
+static void conv_end(struct conv *c)
+{
+    lua_rotate(c->L, c->pos, -2);                        /* v, POS, path */
+    lua_pop(c->L, 2);                                    /* v */
+}
+
 void al_lua_push_node(lua_State *L, struct al_lua *B, const struct al_node *n,
                       const char *file)
 {
-    luaL_checkstack(L, 8, "nested too deeply");
-    switch (n->kind) {
-    case AL_NODE_NULL:
-        lua_pushnil(L);
-        return;
-    case AL_NODE_SCALAR:
-        lua_pushlstring(L, n->str, n->len);
-        return;
-    case AL_NODE_MAP:
-        push_map(L, B, n, file);
-        break;
-    case AL_NODE_SEQ:
-        push_seq(L, B, n, file);
-        break;
-    }
-    push_postable_new(L, B, -1);                         /* t, p */
-    lua_pushlightuserdata(L, (void *)n);
-    lua_rawseti(L, -2, 0);
-    lua_pushstring(L, file);
-    lua_rawseti(L, -2, -1);
-    lua_pop(L, 1);                                       /* t */
+    struct conv c;
+
+    conv_begin(&c, L, B, file);
+    push_value(&c, n);
+    conv_end(&c);
 }
 
 static const char *kind_name(enum al_file_kind k)
@@ -369,6 +418,7 @@ static void push_section(lua_State *L, struct al_lua *B,
 /* Pushes the raw file table of FORMATS.md's model input. */
 static void push_file(lua_State *L, struct al_lua *B, const struct al_file *f)
 {
+    struct conv c;
     size_t i;
 
     lua_createtable(L, 0, 5);                            /* file */
@@ -377,15 +427,18 @@ static void push_file(lua_State *L, struct al_lua *B, const struct al_file *f)
     if (f->kind == AL_FILE_MARKDOWN)
         set_string(L, "front_matter", fm_name(f->fm));
     lua_createtable(L, (int)f->ndocs, 0);                /* file, docs */
+    conv_begin(&c, L, B, f->path);                       /* ..., POS, path */
     for (i = 0; i < f->ndocs; i++) {
         if (f->docs[i] == NULL)
             continue;
-        al_lua_push_node(L, B, f->docs[i], f->path);
+        push_value(&c, f->docs[i]);
         if (lua_isnil(L, -1))
             lua_pop(L, 1);
         else
-            lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+            lua_rawseti(L, c.pos - 1, (lua_Integer)lua_rawlen(L, c.pos - 1)
+                        + 1);
     }
+    lua_pop(L, 2);                                       /* file, docs */
     lua_setfield(L, -2, "docs");
     lua_createtable(L, (int)f->nsections, 0);            /* file, sections */
     for (i = 0; i < f->nsections; i++) {

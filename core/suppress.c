@@ -622,7 +622,12 @@ static int has_word(const char *text, const char *word)
     return 0;
 }
 
-/* Returns 1 when exception r covers finding f. */
+/*
+ * Returns 1 when exception r covers finding f. Its id must name what the
+ * finding is about: a part of the finding's subject ("AC-1" in
+ * "control:AC-1:owner", ':' separating parts), or, for a finding without
+ * one, an id in its message.
+ */
 static int covers(const struct al_suppression *r, const struct al_finding *f)
 {
     if (strcmp(r->rule, f->rule) != 0)
@@ -631,9 +636,7 @@ static int covers(const struct al_suppression *r, const struct al_finding *f)
         return 0;
     if (r->key == NULL)
         return 1;
-    if (f->key != NULL)
-        return strcmp(f->key, r->key) == 0;
-    return has_word(f->message, r->key);
+    return has_word(f->key != NULL ? f->key : f->message, r->key);
 }
 
 /* Counts and marks the findings that exceptions in force cover. */
@@ -717,8 +720,10 @@ static void diagnose_inline(struct al_findings *fs,
         break;
     case AL_SUPPRESS_INVALID:
         diagnose(fs, "invalid-suppression", AL_SEV_WARNING, r, 0, r->rule,
-                 al_printf("invalid suppression '%s': %s", r->rule,
-                           r->problem));
+                 r->rule[0] != '\0'
+                 ? al_printf("invalid suppression '%s': %s", r->rule,
+                             r->problem)
+                 : al_printf("invalid suppression: %s", r->problem));
         break;
     case AL_SUPPRESS_FORBIDDEN:
         diagnose(fs, "forbidden-suppression", AL_SEV_WARNING, r, 0, r->rule,
@@ -736,12 +741,16 @@ static void diagnose_inline(struct al_findings *fs,
     }
 }
 
-/* Returns "for 'RULE'" with the path when there is one; new string. */
+/* Returns "for 'RULE' about 'ID' on 'PATH'" (parts as given); new. */
 static char *describe(const struct al_suppression *r)
 {
-    if (r->path != NULL)
-        return al_printf("for '%s' on '%s'", r->rule, r->path);
-    return al_printf("for '%s'", r->rule);
+    char *about = r->key ? al_printf(" about '%s'", r->key) : al_strdup("");
+    char *on = r->path ? al_printf(" on '%s'", r->path) : al_strdup("");
+    char *s = al_printf("for '%s'%s%s", r->rule, about, on);
+
+    al_free(about);
+    al_free(on);
+    return s;
 }
 
 /* Adds the diagnostic of exception record r, if it needs one. */

@@ -15,12 +15,18 @@
 local ids = require("auditlint.ids")
 
 local NOUN = {
-  soc2 = "SOC 2", iso27001 = "ISO 27001", iso27002 = "ISO 27002",
-  ["iso27001:2013"] = "ISO 27001:2013", ["nist-csf"] = "NIST CSF",
-  ["nist-800-53"] = "NIST SP 800-53",
+  soc2 = "a SOC 2", iso27001 = "an ISO 27001", iso27002 = "an ISO 27002",
+  ["iso27001:2013"] = "an ISO 27001:2013", ["nist-csf"] = "a NIST CSF",
+  ["nist-800-53"] = "a NIST SP 800-53",
 }
 
+-- Where else a text may be a real id, and what that id is called.
 local CATALOGUED = {"soc2", "iso27001", "iso27001:2013", "nist-csf"}
+
+local WHAT = {
+  soc2 = "a SOC 2 criterion", iso27001 = "an ISO 27001:2022 id",
+  ["iso27001:2013"] = "an ISO 27001:2013 id", ["nist-csf"] = "a NIST CSF id",
+}
 
 -- ---- citations ----
 
@@ -172,7 +178,7 @@ end
 local function elsewhere(cat, fw, raw)
   for _, other in ipairs(CATALOGUED) do
     local id = other ~= fw and ids.canonical(other, raw)
-    if id and cat:lookup(other, id) then return other, id end
+    if id and cat:lookup(other, id) then return other end
   end
   return nil
 end
@@ -190,13 +196,14 @@ local function message(cat, c, fix)
   local raw = c.raw
   local noun = NOUN[c.fw]
   if raw:match("^%s*$") then
-    return ("an empty %s id; remove the item or write the id"):format(noun)
+    return ("an empty item in a list of %s ids; remove it or write the "
+      .. "id"):format(noun:gsub("^an? ", ""))
   end
-  local head = ("'%s' is not a %s id"):format(raw, noun)
-  local other, id = elsewhere(cat, c.fw, raw)
+  local head = ("'%s' is not %s id"):format(raw, noun)
+  local other = elsewhere(cat, c.fw, raw)
   if other then
     local where = c.maps and (": list it under '%s'"):format(other) or ""
-    return ("%s but %s '%s'%s"):format(head, NOUN[other], id, where)
+    return ("%s but %s%s"):format(head, WHAT[other], where)
   end
   local list = fix and {fix} or near(cat, c.fw, raw)
   if #list > 0 then
@@ -204,6 +211,15 @@ local function message(cat, c, fix)
   end
   local _, reason = ids.canonical(c.fw, raw)
   return c.reason or reason or head
+end
+
+-- Whether the list already holds id, so that a fix would repeat it.
+local function listed(c, id)
+  if type(c.key) ~= "number" then return false end
+  for _, v in ipairs(c.at) do
+    if v == id then return true end
+  end
+  return false
 end
 
 local function report(ctx, cat, c)
@@ -215,7 +231,9 @@ local function report(ctx, cat, c)
   end
   if not r.file then
     r.at, r.key, r.offset, r.length = c.at, c.key, c.offset, c.length
-    if fix and not c.prose then r.fix = {replace = fix} end
+    if fix and not c.prose and not listed(c, fix) then
+      r.fix = {replace = fix}
+    end
   end
   ctx.report(r)
 end

@@ -371,6 +371,8 @@ static void test_suppress_apply_exceptions(void **state)
     add(&fs, "scope-consistency", "other.yml", 1, "d", NULL);
     add(&fs, "control-owner", "controls/a.yml", 2, "e", "AC-1");
     add(&fs, "control-owner", "controls/a.yml", 8, "f", "AC-10");
+    add(&fs, "control-owner", "controls/c.yml", 1, "h", "control:AC-1:owner");
+    add(&fs, "control-owner", "controls/c.yml", 2, "i", "control:AC-1.2:x");
     add(&fs, "control-owner", "controls/b.yml", 3, "AC-1 has no owner",
         NULL);
     add(&fs, "control-owner", "controls/b.yml", 5, "AC-10 has no owner",
@@ -391,6 +393,9 @@ static void test_suppress_apply_exceptions(void **state)
     assert_int_not_equal(find(&fs, "control-owner", "controls/a.yml", 8),
                          fs.n);
     assert_int_equal(find(&fs, "control-owner", "controls/b.yml", 3), fs.n);
+    assert_int_equal(find(&fs, "control-owner", "controls/c.yml", 1), fs.n);
+    assert_int_not_equal(find(&fs, "control-owner", "controls/c.yml", 2),
+                         fs.n);
     assert_int_not_equal(find(&fs, "control-owner", "controls/b.yml", 5),
                          fs.n);
     assert_int_not_equal(find(&fs, "control-owner", "policies/a.yml", 2),
@@ -402,7 +407,7 @@ static void test_suppress_apply_exceptions(void **state)
     assert_int_equal(s.v[0].line, 2);
     assert_int_equal(s.v[0].col, 5);
     assert_string_equal(s.v[0].owner, "ciso@example.com");
-    assert_int_equal(s.v[1].covered, 2);
+    assert_int_equal(s.v[1].covered, 3);
     assert_string_equal(s.v[1].key, "AC-1");
     assert_int_equal(s.v[1].days_left, 19);
     assert_int_equal(s.v[2].status, AL_SUPPRESS_EXPIRED);
@@ -420,13 +425,15 @@ static void test_suppress_apply_exceptions(void **state)
     i = find(&fs, "expiring-exception", ".auditlint.yml", 12);
     assert_int_not_equal(i, fs.n);
     assert_int_equal(fs.v[i].severity, AL_SEV_NOTE);
-    assert_string_equal(fs.v[i].message, "exception for 'control-owner' on "
-                        "'controls/**' expires on 2026-12-20, in 19 days");
+    assert_string_equal(fs.v[i].message, "exception for 'control-owner' about "
+                        "'AC-1' on 'controls/**' expires on 2026-12-20, in "
+                        "19 days");
     i = find(&fs, "unused-exception", ".auditlint.yml", 17);
     assert_int_not_equal(i, fs.n);
     assert_string_equal(fs.v[i].message, "exception for "
-                        "'vendor-assessment' covers no finding; remove it");
-    assert_int_equal(fs.n, 8);
+                        "'vendor-assessment' about 'acme' covers no finding; "
+                        "remove it");
+    assert_int_equal(fs.n, 9);
     al_suppressions_release(&s);
     al_findings_release(&fs);
     al_file_release(&cfg);

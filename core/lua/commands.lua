@@ -24,7 +24,6 @@ local KIND = {
   control = "Annex A control", ["function"] = "function",
   category = "category", subcategory = "subcategory",
   objective = "control objective", domain = "control domain",
-  withdrawn = "id withdrawn in 2.0",
 }
 
 local USAGE = {
@@ -136,7 +135,9 @@ encode = function(v, pad)
   return "null"
 end
 
-M.json = function(v) return encode(v, "") .. "\n" end
+local function to_json(v)
+  return encode(v, "") .. "\n"
+end
 
 -- ---- arguments ----
 
@@ -230,7 +231,7 @@ local function frameworks_json(list)
   end
   out[#out + 1] = {key = "nist-800-53", name = "NIST SP 800-53",
                    version = "rev4/rev5", count = 0, catalogue = false}
-  return M.json(out)
+  return to_json(out)
 end
 
 local function entries_text(entries)
@@ -247,7 +248,7 @@ local function entries_json(entries)
     out[i] = {id = e.id, kind = e.kind, title = e.title, parent = e.parent,
               theme = e.theme, new_in_2022 = e.new_in_2022}
   end
-  return M.json(out)
+  return to_json(out)
 end
 
 local function catalog_framework(cat, name, format)
@@ -324,7 +325,7 @@ local function find(cat, fw, id)
   local w = fw == "nist-csf" and cat:withdrawn(fw, id)
   if w then
     return {framework = fw, id = id, kind = "withdrawn", withdrawn = w,
-            title = w.name or w.note}
+            title = w.name}
   end
   if fw == "iso27001:2013" then return iso2013_group(cat, id) end
   return nil
@@ -514,7 +515,7 @@ local function describe(cat, e)
     d.parent = nil
   end
   if e.withdrawn then
-    d.note = e.withdrawn.note
+    d.note, d.withdrawn_kind = e.withdrawn.note, e.withdrawn.kind
     d.incorporated_into = with_titles(cat, "nist-csf",
                                       e.withdrawn.incorporated_into)
   end
@@ -576,6 +577,10 @@ local function crosswalk_text(lines, list)
 end
 
 local function heading(d)
+  if d.kind == "withdrawn" then
+    return ("%s: NIST CSF 1.1 %s, withdrawn in 2.0"):format(d.id,
+      d.withdrawn_kind or "id")
+  end
   local kind = KIND[d.kind] or d.kind
   local s = ("%s: %s %s"):format(d.id, LABEL[d.framework], kind)
   if d.also then
@@ -613,6 +618,7 @@ local function entry_text(d)
   if d.objective then field(lines, "objective", id_title(d.objective)) end
   if d.domain then field(lines, "domain", id_title(d.domain)) end
   if d.parent then field(lines, "part of", id_title(d.parent)) end
+  if d.note then field(lines, "note", d.note) end
   if d.incorporated_into then
     local items = {}
     for i, x in ipairs(d.incorporated_into) do items[i] = id_title(x) end
@@ -689,7 +695,7 @@ local function run_map(args, cat)
     answers[i] = map_one(cat, text)
     if #answers[i].matches == 0 then status = 1 end
   end
-  if o.format == "json" then return {M.json(answers), status} end
+  if o.format == "json" then return {to_json(answers), status} end
   local blocks = {}
   for i, a in ipairs(answers) do blocks[i] = answer_text(a) end
   return {table.concat(blocks, "\n"), status}

@@ -574,7 +574,47 @@ int al_lua_resolve(lua_State *L, int t, struct al_lua_where *w)
 }
 
 
+/*
+ * ctx.text_pos(dst, dk, section, offset [, length]): dst[dk] takes the
+ * position of a span of section.text, for a field the model reads from a
+ * document's body (an owner named in a metadata line).
+ */
+static int l_text_pos(lua_State *L)
+{
+    struct al_lua *B = al_lua_of(L);
+    struct al_lua_where w;
+    struct al_node **slot;
+    int i;
+
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checkany(L, 2);
+    luaL_checktype(L, 3, LUA_TTABLE);
+    if (section_where(L, 3, luaL_checkinteger(L, 4),
+                      luaL_optinteger(L, 5, 0), &w) != 0)
+        return 0;
+    slot = al_arena_alloc(&B->synth, 2 * sizeof(*slot));
+    for (i = 0; i < 2; i++) {
+        slot[i] = synth_node(B, w.line, w.col);
+        slot[i]->at.end_line = w.end_line;
+        slot[i]->at.end_col = w.end_col;
+        slot[i]->kind = AL_NODE_SCALAR;
+    }
+    push_postable_new(L, B, 1);                          /* p */
+    if (lua_rawgeti(L, -1, -1) == LUA_TNIL) {
+        lua_pushstring(L, w.file);
+        lua_rawseti(L, -3, -1);
+        lua_pushlightuserdata(L, slot[0]);
+        lua_rawseti(L, -3, 0);
+    }
+    lua_pop(L, 1);
+    lua_pushvalue(L, 2);
+    lua_pushlightuserdata(L, slot);
+    lua_rawset(L, -3);                                   /* p[dk] = slot */
+    return 0;
+}
+
 const luaL_Reg al_lua_pos_functions[] = {
+    {"text_pos", l_text_pos},
     {"where", l_where},
     {"key_where", l_key_where},
     {"copy_pos", l_copy_pos},

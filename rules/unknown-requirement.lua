@@ -370,9 +370,17 @@ return {
     local cat = ctx.catalog
     if not cat then return end
     local prog = iso_program(ctx.config)
+    local memo = {}
     for _, c in ipairs(citations(repo)) do
-      local u = classify(cat, prog, c)
-      if u then report(ctx, c, message(cat, c, u), u) end
+      local key = ("%s\0%s\0%s%s"):format(c.fw, c.raw, c.explicit or "",
+                                         c.prose or "")
+      local v = memo[key]
+      if v == nil then
+        local u = classify(cat, prog, c)
+        v = u and {u, message(cat, c, u)} or false
+        memo[key] = v
+      end
+      if v then report(ctx, c, v[2], v[1]) end
     end
   end,
 }

@@ -92,6 +92,9 @@ fixture-tests: $(BIN)
 
 cli-tests: $(BIN)
 	sh tests/cli.sh ./$(BIN)
+	sh tests/cli/catalog.sh ./$(BIN)
+	@set -e; for t in tests/fix.sh tests/sarif/validate.sh; do \
+	    [ ! -f "$$t" ] || sh "$$t" ./$(BIN); done
 
 corpora-tests: $(BIN)
 	sh tests/corpora.sh ./$(BIN)

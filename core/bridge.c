@@ -357,7 +357,6 @@ static void rule_failed(struct al_lua *B, int status, const char *who,
            : al_printf("rule '%s' failed %s: %s", who, what, msg);
     al_findings_add(B->out, "rule-error", AL_SEV_ERROR, efile,
                     line ? line : 1, 1, text);
-    fprintf(stderr, "%s:%u: error: %s\n", efile, line ? line : 1, text);
     al_free(text);
     B->failures++;
     lua_settop(L, 0);
@@ -524,7 +523,6 @@ int al_lua_load_rule(struct al_lua *B, const char *file, const char *buf,
         char *text = al_printf("'%s' is not a valid rule: %s", file, bad);
         al_findings_add(B->out, "rule-error", AL_SEV_ERROR, file, 1, 1,
                         text);
-        fprintf(stderr, "%s:1: error: %s\n", file, text);
         al_free(text);
         B->failures++;
         lua_settop(L, 0);

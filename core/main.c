@@ -272,13 +272,62 @@ static int apply_fixes(struct al_check *c)
 static int exit_status(const struct al_check *c, enum al_severity fail)
 {
     size_t i;
+    int n = c->lua ? al_lua_failures(c->lua) : 0;
 
-    if (c->failed || al_lua_failures(c->lua))
+    if (n > 0)
+        al_error("%d rule%s failed to run; the rule-error finding%s say%s "
+                 "why", n, n == 1 ? "" : "s", n == 1 ? "" : "s",
+                 n == 1 ? "s" : "");
+    if (c->failed || n > 0)
         return 2;
     for (i = 0; fail != AL_SEV_NONE && i < c->findings.n; i++)
         if (c->findings.v[i].severity >= fail)
             return 1;
     return 0;
+}
+
+/*
+ * Parses the options that check and rules share; help prints usage
+ * (formatted with the list of formats). Returns 0 to go on, 1 when help
+ * was printed, -1 after a usage error.
+ */
+static int parse_check_args(struct check_args *a, struct al_args *p,
+                            const char *cmd, int argc, char **argv,
+                            const char *help)
+{
+    int rc;
+
+    memset(a, 0, sizeof(*a));
+    al_check_opts_init(&a->opts);
+    a->format = "text";
+    al_args_init(p, cmd, argc, argv);
+    while (al_args_next(p) == 1) {
+        if (al_args_flag(p, "-h", "--help")) {
+            printf(help, al_report_formats());
+            return 1;
+        }
+        rc = check_option(a, p);
+        if (rc == 1)
+            rc = al_args_unknown(p);
+        if (rc != 0 || p->error)
+            return -1;
+    }
+    if (!al_report_known(a->format))
+        return al_usage(cmd, "unknown format '%s'; use one of %s",
+                        a->format, al_report_formats());
+    a->opts.paths = (const char **)p->rest;
+    a->opts.npaths = p->nrest;
+    return 0;
+}
+
+static void release_check_args(struct check_args *a, struct al_args *p)
+{
+    size_t i;
+
+    for (i = 0; i < a->noutputs; i++)
+        al_free(a->outputs[i].format);
+    al_free(a->opts.rule_dirs);
+    al_args_release(p);
 }
 
 static int cmd_check(int argc, char **argv)
@@ -287,46 +336,23 @@ static int cmd_check(int argc, char **argv)
     struct al_args p;
     struct al_check c;
     enum al_severity fail;
-    int rc, status;
+    int rc, status = 2;
 
-    memset(&a, 0, sizeof(a));
-    al_check_opts_init(&a.opts);
-    a.format = "text";
-    al_args_init(&p, "check", argc, argv);
-    while ((rc = al_args_next(&p)) == 1) {
-        if (al_args_flag(&p, "-h", "--help")) {
-            printf(check_usage, al_report_formats());
-            return 0;
+    rc = parse_check_args(&a, &p, "check", argc, argv, check_usage);
+    if (rc == 0 && fail_level(a.fail_on, &fail) != 0)
+        rc = al_usage("check", "'--fail-on' takes error, warning, note "
+                      "or never, not '%s'", a.fail_on);
+    if (rc == 0) {
+        if (al_check_setup(&c, &a.opts) == 0) {
+            al_check_run(&c, &a.opts);
+            if (a.fix && apply_fixes(&c) != 0)
+                c.failed = -1;
+            status = report_all(&a, &c) != 0 ? 2 : exit_status(&c, fail);
         }
-        rc = check_option(&a, &p);
-        if (rc == 1)
-            rc = al_args_unknown(&p);
-        if (rc != 0)
-            break;
+        al_check_release(&c);
     }
-    if (rc < 0 || p.error)
-        return 2;
-    if (!al_report_known(a.format))
-        return al_usage("check", "unknown format '%s'; use one of %s",
-                        a.format, al_report_formats()) ? 2 : 2;
-    if (fail_level(a.fail_on, &fail) != 0)
-        return al_usage("check", "'--fail-on' takes error, warning, note "
-                        "or never, not '%s'", a.fail_on) ? 2 : 2;
-    a.opts.paths = (const char **)p.rest;
-    a.opts.npaths = p.nrest;
-    status = 2;
-    if (al_check_setup(&c, &a.opts) == 0) {
-        al_check_run(&c, &a.opts);
-        if (a.fix && apply_fixes(&c) != 0)
-            c.failed = -1;
-        status = report_all(&a, &c) != 0 ? 2 : exit_status(&c, fail);
-    }
-    al_check_release(&c);
-    for (rc = 0; rc < (int)a.noutputs; rc++)
-        al_free(a.outputs[rc].format);
-    al_free(a.opts.rule_dirs);
-    al_args_release(&p);
-    return status;
+    release_check_args(&a, &p);
+    return rc == 1 ? 0 : status;
 }
 
 static const char rules_usage[] =
@@ -366,41 +392,26 @@ static int cmd_rules(int argc, char **argv)
     size_t i, n;
     int rc;
 
-    memset(&a, 0, sizeof(a));
-    al_check_opts_init(&a.opts);
-    a.format = "text";
-    al_args_init(&p, "rules", argc, argv);
-    while ((rc = al_args_next(&p)) == 1) {
-        if (al_args_flag(&p, "-h", "--help")) {
-            fputs(rules_usage, stdout);
-            return 0;
+    rc = parse_check_args(&a, &p, "rules", argc, argv, rules_usage);
+    if (rc == 0 && p.nrest > 0)
+        rc = al_usage("rules", "unexpected argument '%s'", p.rest[0]);
+    if (rc == 0) {
+        rc = al_check_setup(&c, &a.opts);
+        if (rc == 0 && strcmp(a.format, "json") == 0) {
+            print_rules_json(c.lua);
+        } else if (rc == 0) {
+            n = al_lua_rule_count(c.lua);
+            for (i = 0; i < n; i++) {
+                const struct al_rule_meta *m = al_lua_rule(c.lua, i);
+                printf("%-24s %-8s %s\n", m->id,
+                       m->severity == AL_SEV_NONE
+                       ? "off" : al_severity_name(m->severity), m->summary);
+            }
         }
-        rc = check_option(&a, &p);
-        if (rc == 1)
-            rc = al_args_unknown(&p);
-        if (rc != 0)
-            break;
+        al_check_release(&c);
     }
-    if (rc < 0 || p.error || p.nrest > 0) {
-        if (p.nrest > 0)
-            al_usage("rules", "unexpected argument '%s'", p.rest[0]);
-        return 2;
-    }
-    rc = al_check_setup(&c, &a.opts);
-    if (rc == 0 && strcmp(a.format, "json") == 0) {
-        print_rules_json(c.lua);
-    } else if (rc == 0) {
-        n = al_lua_rule_count(c.lua);
-        for (i = 0; i < n; i++) {
-            const struct al_rule_meta *m = al_lua_rule(c.lua, i);
-            printf("%-24s %-8s %s\n", m->id, m->severity == AL_SEV_NONE
-                   ? "off" : al_severity_name(m->severity), m->summary);
-        }
-    }
-    al_check_release(&c);
-    al_free(a.opts.rule_dirs);
-    al_args_release(&p);
-    return rc == 0 ? 0 : 2;
+    release_check_args(&a, &p);
+    return rc == 1 ? 0 : rc == 0 ? 0 : 2;
 }
 
 static const char explain_usage[] =
@@ -419,8 +430,10 @@ static int cmd_explain(int argc, char **argv)
         fputs(explain_usage, stdout);
         return 0;
     }
-    if (argc != 2)
-        return al_usage("explain", "expected one rule id") ? 2 : 2;
+    if (argc != 2) {
+        al_usage("explain", "expected one rule id");
+        return 2;
+    }
     doc = al_printf("docs/rules/%s.md", argv[1]);
     e = al_embedded_find(doc);
     al_free(doc);
@@ -454,35 +467,36 @@ static int cmd_test(int argc, char **argv)
 {
     struct al_check_opts o;
     struct al_args p;
-    const char **dirs;
     const char *v;
-    int rc, verbose = 0, failed;
+    int rc = 0, verbose = 0, failed = -1;
 
     al_check_opts_init(&o);
     al_args_init(&p, "test", argc, argv);
-    while ((rc = al_args_next(&p)) == 1) {
+    while (rc == 0 && al_args_next(&p) == 1) {
         if (al_args_flag(&p, "-h", "--help")) {
             fputs(test_usage, stdout);
-            return 0;
+            rc = 1;
         } else if (al_args_value(&p, "-r", "--rules", &v)) {
             o.rule_dirs = al_realloc(o.rule_dirs,
                 (o.nrule_dirs + 1) * sizeof(*o.rule_dirs));
             o.rule_dirs[o.nrule_dirs++] = v;
         } else if (al_args_flag(&p, "-v", "--verbose")) {
             verbose = 1;
-        } else if ((rc = al_args_unknown(&p)) != 0) {
-            break;
+        } else {
+            rc = al_args_unknown(&p);
         }
+        if (p.error)
+            rc = -1;
     }
-    if (rc < 0 || p.error || p.nrest == 0) {
-        if (p.nrest == 0 && !p.error)
-            al_usage("test", "expected a fixture directory");
-        return 2;
-    }
-    dirs = (const char **)p.rest;
-    failed = al_fixture_run(dirs, p.nrest, &o, verbose);
+    if (rc == 0 && p.nrest == 0)
+        rc = al_usage("test", "expected a fixture directory");
+    if (rc == 0)
+        failed = al_fixture_run((const char **)p.rest, p.nrest, &o,
+                                verbose);
     al_free(o.rule_dirs);
     al_args_release(&p);
+    if (rc != 0)
+        return rc == 1 ? 0 : 2;
     return failed < 0 ? 2 : failed > 0 ? 1 : 0;
 }
 

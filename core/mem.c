@@ -4,6 +4,7 @@
 #include "mem.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,7 @@ struct al_arena_block {
     struct al_arena_block *next;
     size_t size;
     size_t used;
-    max_align_t data[];
+    unsigned char data[];
 };
 
 static void out_of_memory(size_t n)
@@ -138,22 +139,23 @@ void *al_arena_alloc(struct al_arena *a, size_t n)
 {
     size_t align = sizeof(max_align_t);
     struct al_arena_block *b = a->head;
-    void *p;
+    uintptr_t p;
 
     n = (n + align - 1) / align * align;
     if (b == NULL || b->size - b->used < n) {
-        size_t size = n > BLOCK_MIN ? n : BLOCK_MIN;
+        /* One spare unit: the block itself may not be aligned. */
+        size_t size = (n > BLOCK_MIN ? n : BLOCK_MIN) + align;
         b = al_malloc(sizeof(*b) + size);
         b->size = size;
-        b->used = 0;
+        b->used = (align - (uintptr_t)b->data % align) % align;
         b->next = a->head;
         a->head = b;
     }
-    p = (char *)b->data + b->used;
+    p = (uintptr_t)b->data + b->used;
     b->used += n;
     a->used += n;
-    memset(p, 0, n);
-    return p;
+    memset((void *)p, 0, n);
+    return (void *)p;
 }
 
 char *al_arena_strndup(struct al_arena *a, const char *s, size_t n)

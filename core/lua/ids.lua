@@ -145,9 +145,11 @@ local function csf_reason(s, u)
     .. "GV.PO-01"):format(s)
 end
 
+-- Subcategories ('GV.PO-01'), categories ('PR.AA') and functions ('GV').
 local function nist_csf(s)
   local u = s:upper()
-  local fn = u:match("^(%u%u)%.%u%u%-%d%d$")
+  local fn = u:match("^(%u%u)%.%u%u%-%d%d$") or u:match("^(%u%u)%.%u%u$")
+    or u:match("^(%u%u)$")
   if fn and csf_functions[fn] then return u end
   return nil, csf_reason(s, u)
 end

@@ -27,12 +27,12 @@ static const struct al_rule_info rule_infos[] = {
     {"expiring-exception", "note",
      "an exception in the register expires within 30 days", NULL},
     {"forbidden-suppression", "warning",
-     "an inline suppression of a rule that the configuration reserves for "
-     "the exceptions register", NULL},
+     "an inline suppression of a rule reserved for the exceptions register",
+     NULL},
     {"invalid-suppression", "warning",
      "an auditlint-ignore comment that names no usable rule id", NULL},
     {"suppression-reason", "warning",
-     "an inline suppression without a reason", NULL},
+     "an inline suppression or an exception without a reason", NULL},
     {"unused-exception", "note",
      "an exception in the register covers no finding", NULL},
     {"unused-suppression", "note",
@@ -380,21 +380,26 @@ size_t al_suppress_scan(struct al_suppressions *s, const char *path,
     return s->n - first;
 }
 
-/* Returns the file's contents (new, NUL-terminated), or NULL. */
+/*
+ * Returns the file's contents (new, NUL-terminated), or NULL when it
+ * cannot be read or holds a NUL byte (binary: reading stops there).
+ */
 static char *read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     char *buf = NULL;
     size_t cap = 0, n = 0, got;
+    int binary = 0;
 
     if (f == NULL)
         return NULL;
     do {
         al_grow(&buf, &cap, n + 65536, 1);
         got = fread(buf + n, 1, cap - n - 1, f);
+        binary = memchr(buf + n, '\0', got) != NULL;
         n += got;
-    } while (got > 0);
-    if (ferror(f)) {
+    } while (got > 0 && !binary);
+    if (ferror(f) || binary) {
         al_free(buf);
         buf = NULL;
     } else {
@@ -520,6 +525,8 @@ static void read_exceptions(struct al_suppressions *s,
         r->key = copy_of(member(m, "id") ? member(m, "id")
                                          : member(m, "key"));
         set_expiry(r, member(m, "expires"), have_today, today);
+        if (r->reason == NULL || all_blank(r->reason, strlen(r->reason)))
+            r->status = AL_SUPPRESS_NO_REASON;
     }
 }
 
@@ -761,7 +768,11 @@ static void diagnose_exception(struct al_findings *fs,
     char *key = al_printf("%s %s %s", r->rule, r->path ? r->path : "*",
                           r->key ? r->key : "*");
 
-    if (r->status == AL_SUPPRESS_EXPIRED)
+    if (r->status == AL_SUPPRESS_NO_REASON)
+        diagnose(fs, "suppression-reason", AL_SEV_WARNING, r, 0, key,
+                 al_printf("exception %s has no reason, so it covers "
+                           "nothing; say why under 'reason:'", what));
+    else if (r->status == AL_SUPPRESS_EXPIRED)
         diagnose(fs, "expired-exception", AL_SEV_ERROR, r, 1, key,
                  al_printf("exception %s expired on %s; its findings are "
                            "reported again until it is renewed or removed",
@@ -875,6 +886,18 @@ static void put_text(FILE *out, const char *s)
         putc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
 }
 
+/* Writes ", LABEL 'VALUE'" (unquoted when quote is 0) if value is set. */
+static void put_detail(FILE *out, const char *label, const char *value,
+                       int quote)
+{
+    if (value == NULL)
+        return;
+    fprintf(out, ", %s %s", label, quote ? "'" : "");
+    put_text(out, value);
+    if (quote)
+        putc('\'', out);
+}
+
 static void text_record(FILE *out, const struct al_suppression *r)
 {
     int exc = r->kind == AL_SUPPRESS_EXCEPTION;
@@ -885,25 +908,10 @@ static void text_record(FILE *out, const struct al_suppression *r)
     put_text(out, r->rule[0] ? r->rule : "(none)");
     fprintf(out, ": %s, %zu finding%s", al_suppress_status_name(r->status),
             r->covered, r->covered == 1 ? "" : "s");
-    if (r->path != NULL) {
-        fputs(", path '", out);
-        put_text(out, r->path);
-        putc('\'', out);
-    }
-    if (r->key != NULL) {
-        fputs(", id '", out);
-        put_text(out, r->key);
-        putc('\'', out);
-    }
-    if (r->owner != NULL) {
-        fputs(", owner '", out);
-        put_text(out, r->owner);
-        putc('\'', out);
-    }
-    if (r->expires != NULL) {
-        fputs(", expires ", out);
-        put_text(out, r->expires);
-    }
+    put_detail(out, "path", r->path, 1);
+    put_detail(out, "id", r->key, 1);
+    put_detail(out, "owner", r->owner, 1);
+    put_detail(out, "expires", r->expires, 0);
     fputs(": ", out);
     put_text(out, r->reason != NULL ? r->reason : "(no reason)");
     putc('\n', out);

@@ -84,7 +84,11 @@ size_t al_suppress_scan(struct al_suppressions *s, const char *path,
  *    unreadable files are skipped: the loader reports them);
  *  - the items of exceptions, the value of the config's 'exceptions:'
  *    key (or NULL), written in the file config_path (root-relative; its
- *    positions are used for the diagnostics);
+ *    positions are used for the diagnostics). An item covers findings of
+ *    its 'rule' in files matching its 'path' glob (al_glob_match) and,
+ *    with 'id' (or 'key'), only those about that id: a ':'-separated
+ *    part of the finding's subject key, or for a finding without one a
+ *    whole id in its message;
  *  - inline comments for a rule matching one of the nforbid globs in
  *    forbid (the config's 'inline_suppressions: {forbid: [...]}') do
  *    not apply;
@@ -119,8 +123,10 @@ enum al_suppress_format {
 int al_suppress_list(FILE *out, const struct al_suppressions *s,
                      enum al_suppress_format format);
 
-/* Returns "active", "unused", "expired", "no-reason", "forbidden" or
- * "invalid" (static strings). */
+/*
+ * Returns "active", "unused", "expired", "no-reason", "forbidden" or
+ * "invalid" (static strings).
+ */
 const char *al_suppress_status_name(enum al_suppress_status status);
 
 /*

@@ -15,92 +15,9 @@
 -- unknown-requirement.
 
 local ids = require("auditlint.ids")
+local citations = require("auditlint.citations")
 
 local ISO = {iso27001 = true, iso27002 = true, ["iso27001:2013"] = true}
-
--- ---- the program's ISO edition ----
-
--- {edition = "2022" | "2013", strict = bool}: strict when the
--- configuration names iso27001 on 2022 and not iso27001:2013.
-local function iso_program(config)
-  local fws = type(config) == "table" and config.frameworks
-  if type(fws) ~= "table" then return {edition = "2022"} end
-  local has2022, has2013, version = false, false, nil
-  for k, v in pairs(fws) do
-    local key = type(k) == "string" and ids.framework(k)
-    if key == "iso27001" or key == "iso27002" then
-      has2022 = true
-      if type(v) == "table" and v.version ~= nil then
-        version = tostring(v.version)
-      end
-    elseif key == "iso27001:2013" then
-      has2013 = true
-    end
-  end
-  if (version and version:find("2013", 1, true)) or (has2013 and not has2022)
-  then
-    return {edition = "2013"}
-  end
-  return {edition = "2022", strict = has2022 and not has2013}
-end
-
--- ---- citations of ISO ids ----
-
-local function add_list(out, fw, list)
-  for i, v in ipairs(list) do
-    if type(v) == "string" then
-      out[#out + 1] = {fw = fw, raw = v, at = list, key = i,
-                       explicit = fw == "iso27001:2013"}
-    end
-  end
-end
-
-local function add_maps(out, obj)
-  local m = obj.maps
-  if type(m) ~= "table" then return end
-  for fw, list in pairs(m) do
-    if ISO[fw] and type(list) == "table" then add_list(out, fw, list) end
-  end
-end
-
--- Prose: every ISO id ids.scan finds, once per line and spelling. A
--- section with no 'A' before a digit or '.' cites no Annex A id.
-local function add_prose(out, section)
-  local text = section.text
-  if type(text) ~= "string" or not text:find("A%.?%d") then return end
-  local seen, line, pos = {}, 1, 1
-  for _, hit in ipairs(ids.scan(text)) do
-    for _ in text:sub(pos, hit.offset - 1):gmatch("\n") do line = line + 1 end
-    pos = hit.offset
-    local key = line .. "\0" .. hit.raw
-    if ISO[hit.framework] and not seen[key] then
-      seen[key] = true
-      out[#out + 1] = {fw = hit.framework, raw = hit.raw, id = hit.id,
-                       at = section, offset = hit.offset,
-                       length = hit.length}
-    end
-  end
-end
-
-local function add_soa(out, entry)
-  local c = entry.control
-  if type(c) ~= "string" then return end
-  out[#out + 1] = {fw = c:match("^[Aa]") and "iso27001" or "iso27002",
-                   raw = c, at = entry, key = "control"}
-end
-
-local function citations(repo)
-  local out = {}
-  for _, doc in ipairs(repo.documents or {}) do
-    if doc.status ~= "retired" then
-      add_maps(out, doc)
-      for _, s in ipairs(doc.sections or {}) do add_prose(out, s) end
-    end
-  end
-  for _, c in ipairs(repo.controls or {}) do add_maps(out, c) end
-  for _, e in ipairs(repo.soa or {}) do add_soa(out, e) end
-  return out
-end
 
 -- ---- the 2013 ids and their successors ----
 
@@ -216,10 +133,12 @@ return {
   check = function(repo, ctx)
     local cat = ctx.catalog
     if not cat then return end
-    local prog = iso_program(ctx.config)
-    for _, c in ipairs(citations(repo)) do
-      local o = classify(cat, prog, c)
-      if o then report(ctx, c, o) end
+    local prog = citations.iso_program(ctx.config)
+    for _, c in ipairs(citations.collect(repo)) do
+      if ISO[c.fw] and c.source ~= "standard" then
+        local o = classify(cat, prog, c)
+        if o then report(ctx, c, o) end
+      end
     end
   end,
 }

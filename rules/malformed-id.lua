@@ -13,6 +13,7 @@
 -- is left to unknown-requirement, which says it was withdrawn.
 
 local ids = require("auditlint.ids")
+local citations = require("auditlint.citations")
 
 local NOUN = {
   soc2 = "a SOC 2", iso27001 = "an ISO 27001", iso27002 = "an ISO 27002",
@@ -27,70 +28,6 @@ local WHAT = {
   soc2 = "a SOC 2 criterion", iso27001 = "an ISO 27001:2022 id",
   ["iso27001:2013"] = "an ISO 27001:2013 id", ["nist-csf"] = "a NIST CSF id",
 }
-
--- ---- citations ----
-
-local function add_list(out, fw, list)
-  for i, v in ipairs(list) do
-    if type(v) == "string" then
-      out[#out + 1] = {fw = fw, raw = v, at = list, key = i, maps = true}
-    end
-  end
-end
-
-local function add_maps(out, obj)
-  local m = obj.maps
-  if type(m) ~= "table" then return end
-  for fw, list in pairs(m) do
-    if NOUN[fw] and type(list) == "table" then add_list(out, fw, list) end
-  end
-end
-
--- Prose: the citations ids.scan could not read (it gives a reason);
--- only CSF-shaped text ('ID.AM.01') can be one.
-local function add_prose(out, section)
-  local text = section.text
-  if type(text) ~= "string" or not text:find("%u%u%.%u") then return end
-  for _, hit in ipairs(ids.scan(text)) do
-    if hit.id == nil and NOUN[hit.framework] then
-      out[#out + 1] = {fw = hit.framework, raw = hit.raw, prose = true,
-                       reason = hit.reason, at = section,
-                       offset = hit.offset, length = hit.length}
-    end
-  end
-end
-
-local function add_soa(out, entry)
-  local c = entry.control
-  if type(c) ~= "string" then return end
-  out[#out + 1] = {fw = c:match("^[Aa]") and "iso27001" or "iso27002",
-                   raw = c, at = entry, key = "control"}
-end
-
--- A comply standard's ids are its keys: report at the key.
-local function add_standard(out, st)
-  if not NOUN[st.framework] then return end
-  for _, req in ipairs(st.requirements or {}) do
-    if type(req.raw_id) == "string" then
-      out[#out + 1] = {fw = st.framework, raw = req.raw_id, at = req,
-                       key = "id", key_of = st}
-    end
-  end
-end
-
-local function citations(repo)
-  local out = {}
-  for _, doc in ipairs(repo.documents or {}) do
-    if doc.status ~= "retired" then
-      add_maps(out, doc)
-      for _, s in ipairs(doc.sections or {}) do add_prose(out, s) end
-    end
-  end
-  for _, c in ipairs(repo.controls or {}) do add_maps(out, c) end
-  for _, e in ipairs(repo.soa or {}) do add_soa(out, e) end
-  for _, st in ipairs(repo.standards or {}) do add_standard(out, st) end
-  return out
-end
 
 -- ---- what is malformed ----
 
@@ -108,7 +45,7 @@ end
 -- function or category ('GV', 'PR.AA') that ids.canonical does not
 -- take.
 local function readable(cat, c)
-  if c.prose then return false end
+  if c.source == "prose" then return false end
   if ids.canonical(c.fw, c.raw) then return true end
   local up = c.raw:match("^%s*(.-)%s*$"):upper()
   return c.fw == "nist-csf"
@@ -202,7 +139,7 @@ local function message(cat, c, fix)
   local head = ("'%s' is not %s id"):format(raw, noun)
   local other = elsewhere(cat, c.fw, raw)
   if other then
-    local where = c.maps and (": list it under '%s'"):format(other) or ""
+    local where = c.source == "maps" and (": list it under '%s'"):format(other) or ""
     return ("%s but %s%s"):format(head, WHAT[other], where)
   end
   local list = fix and {fix} or near(cat, c.fw, raw)
@@ -231,7 +168,7 @@ local function report(ctx, cat, c)
   end
   if not r.file then
     r.at, r.key, r.offset, r.length = c.at, c.key, c.offset, c.length
-    if fix and not c.prose and not listed(c, fix) then
+    if fix and c.source ~= "prose" and not listed(c, fix) then
       r.fix = {replace = fix}
     end
   end
@@ -250,8 +187,9 @@ return {
   check = function(repo, ctx)
     local cat = ctx.catalog
     if not cat then return end
-    for _, c in ipairs(citations(repo)) do
-      if not readable(cat, c)
+    for _, c in ipairs(citations.collect(repo)) do
+      if NOUN[c.fw] and (c.source ~= "prose" or c.id == nil)
+         and not readable(cat, c)
          and not (c.fw == "nist-csf" and withdrawn_form(cat, c.raw)) then
         report(ctx, cat, c)
       end

@@ -16,6 +16,7 @@
 -- against the 2013 catalogue; otherwise 2022 applies.
 
 local ids = require("auditlint.ids")
+local citations = require("auditlint.citations")
 
 local CATALOGUED = {
   soc2 = true, iso27001 = true, iso27002 = true,
@@ -27,102 +28,6 @@ local NOUN = {
   iso27001 = "an ISO 27001:2022 id", iso27002 = "an ISO 27002:2022 id",
   ["iso27001:2013"] = "an ISO 27001:2013 id",
 }
-
--- ---- the program's ISO edition ----
-
--- {edition = "2022" | "2013"} from config.frameworks.
-local function iso_program(config)
-  local fws = type(config) == "table" and config.frameworks
-  if type(fws) ~= "table" then return {edition = "2022"} end
-  local has2022, has2013, version = false, false, nil
-  for k, v in pairs(fws) do
-    local key = type(k) == "string" and ids.framework(k)
-    if key == "iso27001" or key == "iso27002" then
-      has2022 = true
-      if type(v) == "table" and v.version ~= nil then
-        version = tostring(v.version)
-      end
-    elseif key == "iso27001:2013" then
-      has2013 = true
-    end
-  end
-  if (version and version:find("2013", 1, true)) or (has2013 and not has2022)
-  then
-    return {edition = "2013"}
-  end
-  return {edition = "2022"}
-end
-
--- ---- citations: every place an id is cited ----
-
-local function add_list(out, fw, list)
-  for i, v in ipairs(list) do
-    if type(v) == "string" then
-      out[#out + 1] = {fw = fw, raw = v, at = list, key = i,
-                       explicit = fw == "iso27001:2013"}
-    end
-  end
-end
-
-local function add_maps(out, obj)
-  local m = obj.maps
-  if type(m) ~= "table" then return end
-  for fw, list in pairs(m) do
-    if type(fw) == "string" and type(list) == "table" then
-      add_list(out, fw, list)
-    end
-  end
-end
-
--- Prose: every id ids.scan finds, once per line and spelling.
-local function add_prose(out, section)
-  local text = section.text
-  if type(text) ~= "string" then return end
-  local seen, line, pos = {}, 1, 1
-  for _, hit in ipairs(ids.scan(text)) do
-    for _ in text:sub(pos, hit.offset - 1):gmatch("\n") do line = line + 1 end
-    pos = hit.offset
-    local key = line .. "\0" .. hit.raw
-    if not seen[key] then
-      seen[key] = true
-      out[#out + 1] = {fw = hit.framework, raw = hit.raw, id = hit.id,
-                       prose = true, at = section, offset = hit.offset,
-                       length = hit.length}
-    end
-  end
-end
-
-local function add_soa(out, entry)
-  local c = entry.control
-  if type(c) ~= "string" then return end
-  out[#out + 1] = {fw = c:match("^[Aa]") and "iso27001" or "iso27002",
-                   raw = c, at = entry, key = "control"}
-end
-
--- A comply standard's ids are its keys: report at the key.
-local function add_standard(out, st)
-  for _, req in ipairs(st.requirements or {}) do
-    if type(req.raw_id) == "string" then
-      out[#out + 1] = {fw = st.framework, raw = req.raw_id, at = req,
-                       key = "id", key_of = st,
-                       explicit = st.framework == "iso27001:2013"}
-    end
-  end
-end
-
-local function citations(repo)
-  local out = {}
-  for _, doc in ipairs(repo.documents or {}) do
-    if doc.status ~= "retired" then
-      add_maps(out, doc)
-      for _, s in ipairs(doc.sections or {}) do add_prose(out, s) end
-    end
-  end
-  for _, c in ipairs(repo.controls or {}) do add_maps(out, c) end
-  for _, e in ipairs(repo.soa or {}) do add_soa(out, e) end
-  for _, st in ipairs(repo.standards or {}) do add_standard(out, st) end
-  return out
-end
 
 -- ---- classification ----
 
@@ -183,7 +88,7 @@ local function classify_iso(cat, prog, c, id)
     return not in13 and {id = id, fw = "iso27001:2013"} or nil
   end
   if prog.edition == "2013" then
-    if in13 or (c.prose and in22) then return nil end
+    if in13 or (c.source == "prose" and in22) then return nil end
     return {id = id, fw = "iso27001:2013", newer = in22}
   end
   if in22 or (in13 and id:match("^A%.")) then return nil end
@@ -369,11 +274,11 @@ return {
   check = function(repo, ctx)
     local cat = ctx.catalog
     if not cat then return end
-    local prog = iso_program(ctx.config)
+    local prog = citations.iso_program(ctx.config)
     local memo = {}
-    for _, c in ipairs(citations(repo)) do
+    for _, c in ipairs(citations.collect(repo)) do
       local key = ("%s\0%s\0%s%s"):format(c.fw, c.raw, c.explicit or "",
-                                         c.prose or "")
+                                         c.source == "prose" or "")
       local v = memo[key]
       if v == nil then
         local u = classify(cat, prog, c)

@@ -20,6 +20,10 @@
 #include "gitdiff.h"
 #include "mem.h"
 
+/* A commit that needs no identity or signing set up on the machine. */
+#define COMMIT "git -c user.name=t -c user.email=t@example.com " \
+               "-c commit.gpgsign=false commit -q"
+
 static char dir[] = "/tmp/al-gitdiff-XXXXXX";
 
 static int setup(void **state)
@@ -242,7 +246,7 @@ static void make_repo(void)
        ".gitignore && printf '1\\n2\\n3\\n4\\n5\\n6\\n7\\n8\\n' > "
        "policies/a.yml && printf 'k: v\\nl: w\\nm: x\\nn: y\\no: z\\n' > "
        "policies/old.yml && printf 'top\\n' > top.yml && git add . && "
-       "git -c user.name=t -c user.email=t@example.com commit -qm one");
+       COMMIT " -m one");
 }
 
 static void test_gitdiff_load_real_repository(void **state)
@@ -283,7 +287,7 @@ static void test_gitdiff_load_root_below_top_level(void **state)
     write_file("policies/a.yml", "1\n2\n3\n4\n5\n6\n7\n8\n9\n");
     write_file("policies/fresh.yml", "a: 1\n");
     write_file("top.yml", "TOP\n");
-    sh("git -c user.name=t -c user.email=t@example.com commit -qam two");
+    sh(COMMIT " -am two");
     write_file("policies/a.yml", "0\n1\n2\n3\n4\n5\n6\n7\n8\n9\n");
     al_gitdiff_init(&d);
     assert_int_equal(load(&d, root, "HEAD~1", err, sizeof(err)), 0);

@@ -299,7 +299,8 @@ static void test_suppress_apply_reason_forbidden_invalid(void **state)
 
     add_file(&w, "c.yml", "a: 1 # auditlint-ignore r1, r2\n"
              "b: 2 # auditlint-ignore scope-consistency -- not in scope\n"
-             "c: 3 # auditlint-ignore * -- everything\n");
+             "c: 3 # auditlint-ignore * -- everything\n"
+             "d: 4 # auditlint-ignore -- nothing named\n");
     al_findings_init(&fs);
     add(&fs, "r1", "c.yml", 1, "one", NULL);
     add(&fs, "scope-consistency", "c.yml", 2, "two", NULL);
@@ -308,7 +309,7 @@ static void test_suppress_apply_reason_forbidden_invalid(void **state)
     assert_int_equal(al_suppress_apply(&fs, &w, NULL, NULL, forbid, 1,
                                        "2026-12-01", NULL), 0);
     al_findings_finish(&fs);
-    assert_int_equal(fs.n, 6);
+    assert_int_equal(fs.n, 7);
     i = find(&fs, "suppression-reason", "c.yml", 1);
     assert_int_not_equal(i, fs.n);
     assert_int_equal(fs.v[i].severity, AL_SEV_WARNING);
@@ -325,6 +326,10 @@ static void test_suppress_apply_reason_forbidden_invalid(void **state)
     assert_int_not_equal(i, fs.n);
     assert_string_equal(fs.v[i].message, "invalid suppression '*': '*' is "
                         "not accepted: name each rule to suppress");
+    i = find(&fs, "invalid-suppression", "c.yml", 4);
+    assert_int_not_equal(i, fs.n);
+    assert_string_equal(fs.v[i].message, "invalid suppression: the comment "
+                        "names no rule");
     assert_int_not_equal(find(&fs, "r1", "c.yml", 1), fs.n);
     assert_int_not_equal(find(&fs, "scope-consistency", "c.yml", 2), fs.n);
     assert_int_not_equal(find(&fs, "r3", "c.yml", 3), fs.n);
@@ -447,7 +452,8 @@ static void test_suppress_apply_expiry_boundaries(void **state)
     const struct al_node *ex = exceptions_of(&cfg, "exceptions:\n"
         "  - {rule: a, reason: r, owner: o, expires: 2027-01-01}\n"
         "  - {rule: b, reason: r, owner: o, expires: 2026-12-31}\n"
-        "  - {rule: c, reason: r, owner: o, expires: 2026-12-30}\n");
+        "  - {rule: c, reason: r, owner: o, expires: 2026-12-30}\n"
+        "  - {rule: d, reason: , owner: o, expires: 2027-12-30}\n");
     char err[256];
     FILE *saved;
 
@@ -456,6 +462,7 @@ static void test_suppress_apply_expiry_boundaries(void **state)
     add(&fs, "a", "x.yml", 1, "m", NULL);
     add(&fs, "b", "x.yml", 1, "m", NULL);
     add(&fs, "c", "x.yml", 1, "m", NULL);
+    add(&fs, "d", "x.yml", 1, "m", NULL);
     al_findings_finish(&fs);
     assert_int_equal(al_suppress_apply(&fs, NULL, ex, "cfg.yml", NULL, 0,
                                        "2026-12-31", &s), 0);
@@ -468,6 +475,11 @@ static void test_suppress_apply_expiry_boundaries(void **state)
     assert_int_equal(find(&fs, "a", "x.yml", 1), fs.n);
     assert_int_equal(find(&fs, "b", "x.yml", 1), fs.n);
     assert_int_not_equal(find(&fs, "c", "x.yml", 1), fs.n);
+    assert_int_equal(s.v[3].status, AL_SUPPRESS_NO_REASON);
+    assert_int_not_equal(find(&fs, "d", "x.yml", 1), fs.n);
+    assert_string_equal(fs.v[find(&fs, "suppression-reason", "cfg.yml", 5)]
+                        .message, "exception for 'd' has no reason, so it "
+                        "covers nothing; say why under 'reason:'");
     assert_string_equal(fs.v[find(&fs, "expiring-exception", "cfg.yml", 2)]
                         .message, "exception for 'a' expires on 2027-01-01, "
                         "in 1 day");

@@ -25,8 +25,16 @@ const struct al_lua_core al_lua_core[AL_LUA_NCORE] = {
     {"binary-file", AL_SEV_NOTE, "a binary file was skipped"},
     {"duplicate-key", AL_SEV_ERROR, "a YAML mapping repeats a key"},
     {"empty-file", AL_SEV_NOTE, "a data file or document is empty"},
+    {"expired-exception", AL_SEV_ERROR,
+     "an exception in the register is past its expiry date"},
+    {"expiring-exception", AL_SEV_NOTE,
+     "an exception in the register expires within 30 days"},
+    {"forbidden-suppression", AL_SEV_WARNING,
+     "an inline suppression of a rule reserved for the exceptions register"},
     {"frequency-vocabulary", AL_SEV_WARNING,
      "a frequency is not in the frequency vocabulary"},
+    {"invalid-suppression", AL_SEV_WARNING,
+     "an auditlint-ignore comment that names no usable rule id"},
     {"invalid-utf8", AL_SEV_ERROR, "a file is not valid UTF-8"},
     {"invalid-value", AL_SEV_WARNING,
      "a date, boolean or other value cannot be read"},
@@ -35,9 +43,15 @@ const struct al_lua_core al_lua_core[AL_LUA_NCORE] = {
     {"parse-error", AL_SEV_ERROR, "a YAML, JSON or front-matter syntax error"},
     {"rule-error", AL_SEV_ERROR,
      "a rule failed to load or run (error, budget, memory)"},
+    {"suppression-reason", AL_SEV_WARNING,
+     "an inline suppression or an exception without a reason"},
     {"unknown-framework", AL_SEV_NOTE,
      "a framework key that auditlint does not know"},
     {"unreadable-file", AL_SEV_ERROR, "a file cannot be read"},
+    {"unused-exception", AL_SEV_NOTE,
+     "an exception in the register covers no finding"},
+    {"unused-suppression", AL_SEV_NOTE,
+     "an inline suppression covers no finding"},
 };
 
 
@@ -734,7 +748,7 @@ static int severity_not_off(const struct al_finding *f, void *ctx)
 }
 
 /* Gives load diagnostics (made before the state ran) their severity. */
-static void apply_core_severities(struct al_lua *B)
+void al_lua_apply_core_severities(struct al_lua *B)
 {
     size_t i;
 
@@ -761,7 +775,7 @@ int al_lua_run(struct al_lua *B)
     timing(B, "catalogue", t);
     t = now_seconds();
     if (run_library(B, "model", "build", B->files_ref, 1, &repo_ref) != 0) {
-        apply_core_severities(B);
+        al_lua_apply_core_severities(B);
         return -1;
     }
     timing(B, "model", t);
@@ -772,7 +786,7 @@ int al_lua_run(struct al_lua *B)
             timing(B, B->rules[i].meta.id, t);
         }
     luaL_unref(B->L, LUA_REGISTRYINDEX, repo_ref);
-    apply_core_severities(B);
+    al_lua_apply_core_severities(B);
     return 0;
 }
 

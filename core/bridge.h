@@ -91,6 +91,13 @@ int al_lua_command(struct al_lua *L, const char *name, int argc,
 /* Returns how many rules failed (rule-error findings) so far. */
 int al_lua_failures(const struct al_lua *L);
 
+/*
+ * Gives the core diagnostics in the findings list the severities the
+ * configuration set, and drops those turned off; for diagnostics added
+ * after al_lua_run (suppressions, exceptions).
+ */
+void al_lua_apply_core_severities(struct al_lua *L);
+
 /* The rules known, core diagnostics included, sorted by id. */
 size_t al_lua_rule_count(const struct al_lua *L);
 const struct al_rule_meta *al_lua_rule(const struct al_lua *L, size_t i);

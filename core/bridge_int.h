@@ -19,7 +19,7 @@ struct al_lua_core {
 };
 
 /* The core diagnostics, sorted by id; defined in bridge.c. */
-#define AL_LUA_NCORE 11
+#define AL_LUA_NCORE 18
 extern const struct al_lua_core al_lua_core[AL_LUA_NCORE];
 
 struct al_lua_rule {

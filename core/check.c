@@ -13,7 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "baseline.h"
 #include "embed.h"
+#include "gitdiff.h"
 #include "mem.h"
 
 void al_check_opts_init(struct al_check_opts *o)
@@ -208,6 +210,7 @@ int al_check_setup(struct al_check *c, const struct al_check_opts *o)
     memset(c, 0, sizeof(*c));
     al_config_init(&c->config);
     al_findings_init(&c->findings);
+    al_suppressions_init(&c->suppressions);
     if (setup_config(c, o) != 0)
         return c->failed = -1;
     set_today(c, o->as_of ? o->as_of
@@ -256,6 +259,21 @@ static int discover(struct al_check *c, const struct al_check_opts *o)
     return rc;
 }
 
+/* Applies inline suppressions and the exceptions register. */
+static int suppress(struct al_check *c)
+{
+    const struct al_config *k = &c->config;
+    int rc;
+
+    rc = al_suppress_apply(&c->findings, &c->files, k->exceptions,
+                           k->rel_path, (const char *const *)
+                           k->forbid_inline.v, k->forbid_inline.n,
+                           c->today, &c->suppressions);
+    al_lua_apply_core_severities(c->lua);
+    al_findings_finish(&c->findings);
+    return rc;
+}
+
 int al_check_run(struct al_check *c, const struct al_check_opts *o)
 {
     const struct al_limits *lim = o->limits_set ? &o->limits
@@ -291,7 +309,30 @@ int al_check_run(struct al_check *c, const struct al_check_opts *o)
     if (al_lua_run(c->lua) != 0)
         c->failed = -1;
     al_findings_finish(&c->findings);
+    if (suppress(c) != 0)
+        c->failed = -1;
     return c->failed || al_lua_failures(c->lua) ? -1 : 0;
+}
+
+int al_check_filter(struct al_check *c, const struct al_check_opts *o)
+{
+    struct al_gitdiff d;
+    int rc = 0;
+
+    if (o->write_baseline != NULL)
+        return al_baseline_write(o->write_baseline, &c->findings);
+    if (o->baseline != NULL
+        && al_baseline_apply(o->baseline, &c->findings, &c->baselined,
+                             &c->baseline_stale) != 0)
+        return -1;
+    if (o->changed_since == NULL)
+        return 0;
+    al_gitdiff_init(&d);
+    rc = al_gitdiff_load(&d, c->root, o->changed_since);
+    if (rc == 0)
+        c->unchanged = al_gitdiff_filter(&d, &c->findings);
+    al_gitdiff_release(&d);
+    return rc;
 }
 
 void al_check_release(struct al_check *c)
@@ -299,6 +340,7 @@ void al_check_release(struct al_check *c)
     al_lua_free(c->lua);
     al_walk_release(&c->files);
     al_findings_release(&c->findings);
+    al_suppressions_release(&c->suppressions);
     al_config_release(&c->config);
     al_free(c->root);
     memset(c, 0, sizeof(*c));

@@ -9,6 +9,7 @@
 #include "bridge.h"
 #include "config.h"
 #include "finding.h"
+#include "suppress.h"
 #include "walk.h"
 
 struct al_check_opts {
@@ -23,6 +24,9 @@ struct al_check_opts {
     struct al_lua_opts lua;
     struct al_limits limits;
     int limits_set;             /* limits given on the command line */
+    const char *baseline;       /* --baseline FILE, or NULL */
+    const char *write_baseline; /* --write-baseline FILE, or NULL */
+    const char *changed_since;  /* --changed-since REF, or NULL */
 };
 
 struct al_check {
@@ -32,6 +36,10 @@ struct al_check {
     struct al_walk files;
     struct al_lua *lua;
     struct al_findings findings;
+    struct al_suppressions suppressions;    /* what they covered */
+    size_t baselined;           /* findings the baseline hid */
+    size_t baseline_stale;      /* baseline entries that matched none */
+    size_t unchanged;           /* findings --changed-since hid */
     int failed;                 /* a usage, config or internal error */
 };
 
@@ -49,6 +57,13 @@ int al_check_run(struct al_check *c, const struct al_check_opts *o);
 
 /* Loads the built-in reference data (policies/) into the Lua state. */
 void al_check_load_reference(struct al_check *c);
+
+/*
+ * After al_check_run: with o->write_baseline writes the findings there
+ * and keeps them; else applies o->baseline, then o->changed_since,
+ * counting what each hid. Returns 0, or -1 after printing why.
+ */
+int al_check_filter(struct al_check *c, const struct al_check_opts *o);
 
 void al_check_release(struct al_check *c);
 

@@ -32,6 +32,7 @@ void al_config_release(struct al_config *c)
     al_free(c->include.v);
     al_free(c->exclude.v);
     al_free(c->rule_paths.v);
+    al_free(c->forbid_inline.v);
     al_free(c->rules);
     al_file_release(&c->file);
     memset(c, 0, sizeof(*c));
@@ -324,6 +325,29 @@ static const char *const exception_keys[] = {"rule", "reason", "owner",
                                              "expires", NULL};
 static const char *const exception_opt[] = {"path", "id", "key", NULL};
 
+/* Reads 'inline_suppressions', a mapping whose one key is 'forbid'. */
+static void read_inline(struct al_config *c, const struct al_node *v)
+{
+    size_t i;
+
+    if (v->kind != AL_NODE_MAP) {
+        al_config_error(c, v, "'inline_suppressions' must be a mapping, "
+                        "not %s", node_kind(v));
+        return;
+    }
+    for (i = 0; i < v->n; i++) {
+        const struct al_node *k = v->items[2 * i];
+
+        if (k->kind == AL_NODE_SCALAR && strcmp(k->str, "forbid") == 0)
+            read_strings(c, v->items[2 * i + 1], "forbid",
+                         &c->forbid_inline);
+        else
+            al_config_error(c, k, "unknown key '%s' in "
+                            "'inline_suppressions'; known: forbid",
+                            k->kind == AL_NODE_SCALAR ? k->str : "?");
+    }
+}
+
 /* Reads one top-level key of the configuration. */
 static void read_key(struct al_config *c, const struct al_node *k,
                      const struct al_node *v)
@@ -348,15 +372,18 @@ static void read_key(struct al_config *c, const struct al_node *k,
         read_rules(c, v);
     else if (strcmp(s, "expectations") == 0)
         read_records(c, v, s, expectation_keys, expectation_opt);
-    else if (strcmp(s, "exceptions") == 0)
+    else if (strcmp(s, "exceptions") == 0) {
         read_records(c, v, s, exception_keys, exception_opt);
+        c->exceptions = v;
+    } else if (strcmp(s, "inline_suppressions") == 0)
+        read_inline(c, v);
     else if (strcmp(s, "limits") == 0)
         read_limits(c, v);
     else
         al_config_error(c, k, "unknown key '%s' in the configuration; "
                         "known: frameworks, as_of, include, exclude, "
                         "rule_paths, rules, expectations, exceptions, "
-                        "limits", s);
+                        "inline_suppressions, limits", s);
 }
 
 /* Prints the loader's findings about the configuration file. */

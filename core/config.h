@@ -27,6 +27,8 @@ struct al_config {
     size_t nrules;
     struct al_limits limits;
     const struct al_node *tree; /* the whole mapping, for the rules */
+    const struct al_node *exceptions;   /* 'exceptions:' value, or NULL */
+    struct al_globs forbid_inline;      /* inline_suppressions.forbid */
     struct al_file file;        /* owns the tree and its strings */
     int errors;
 };

@@ -61,6 +61,12 @@ static const char check_usage[] =
     "      --color WHEN       auto (default), always, never; NO_COLOR is\n"
     "                         honoured\n"
     "      --base-url URL     markdown: link positions to URL/FILE#LLINE\n"
+    "      --baseline FILE    leave out the findings recorded in FILE\n"
+    "      --write-baseline FILE\n"
+    "                         record the findings in FILE and report none\n"
+    "      --changed-since REF\n"
+    "                         report only findings on lines changed since\n"
+    "                         the git revision REF\n"
     "      --fix              rewrite values that a rule can fix (a laxer\n"
     "                         frequency) in place, atomically; report the\n"
     "                         rest. Without it no file is ever written\n"
@@ -157,6 +163,12 @@ static int check_option(struct check_args *a, struct al_args *p)
         a->base_url = v;
     } else if (al_args_flag(p, "-q", "--quiet")) {
         a->quiet = 1;
+    } else if (al_args_value(p, NULL, "--baseline", &v)) {
+        a->opts.baseline = v;
+    } else if (al_args_value(p, NULL, "--write-baseline", &v)) {
+        a->opts.write_baseline = v;
+    } else if (al_args_value(p, NULL, "--changed-since", &v)) {
+        a->opts.changed_since = v;
     } else if (al_args_flag(p, NULL, "--fix")) {
         a->fix = 1;
     } else if (al_args_flag(p, NULL, "--timings")) {
@@ -330,6 +342,41 @@ static void release_check_args(struct check_args *a, struct al_args *p)
     al_args_release(p);
 }
 
+/* Says on stderr what the baseline and --changed-since left out. */
+static void report_hidden(const struct check_args *a, const struct al_check *c)
+{
+    if (a->quiet)
+        return;
+    if (a->opts.baseline != NULL)
+        fprintf(stderr, "auditlint: %zu finding%s hidden by the baseline\n",
+                c->baselined, c->baselined == 1 ? "" : "s");
+    if (a->opts.baseline != NULL && c->baseline_stale > 0)
+        fprintf(stderr, "auditlint: %zu baseline entr%s no finding; "
+                "'--write-baseline' refreshes the file\n",
+                c->baseline_stale, c->baseline_stale == 1 ? "y matches"
+                                                          : "ies match");
+    if (a->opts.changed_since != NULL)
+        fprintf(stderr, "auditlint: %zu finding%s on lines unchanged since "
+                "'%s'\n", c->unchanged, c->unchanged == 1 ? "" : "s",
+                a->opts.changed_since);
+}
+
+/* --write-baseline: the check must have run fully; nothing is reported. */
+static int write_baseline(const struct check_args *a, struct al_check *c)
+{
+    if (c->failed || al_lua_failures(c->lua)) {
+        al_error("not writing the baseline: the check did not complete");
+        return 2;
+    }
+    if (al_check_filter(c, &a->opts) != 0)
+        return 2;
+    if (!a->quiet)
+        fprintf(stderr, "auditlint: wrote %zu finding%s to '%s'\n",
+                c->findings.n, c->findings.n == 1 ? "" : "s",
+                a->opts.write_baseline);
+    return 0;
+}
+
 static int cmd_check(int argc, char **argv)
 {
     struct check_args a;
@@ -347,7 +394,15 @@ static int cmd_check(int argc, char **argv)
             al_check_run(&c, &a.opts);
             if (a.fix && apply_fixes(&c) != 0)
                 c.failed = -1;
-            status = report_all(&a, &c) != 0 ? 2 : exit_status(&c, fail);
+            if (a.opts.write_baseline != NULL)
+                status = write_baseline(&a, &c);
+            else if (al_check_filter(&c, &a.opts) != 0)
+                status = 2;
+            else
+                status = report_all(&a, &c) != 0 ? 2
+                         : exit_status(&c, fail);
+            if (a.opts.write_baseline == NULL && status != 2)
+                report_hidden(&a, &c);
         }
         al_check_release(&c);
     }
@@ -412,6 +467,43 @@ static int cmd_rules(int argc, char **argv)
     }
     release_check_args(&a, &p);
     return rc == 1 ? 0 : rc == 0 ? 0 : 2;
+}
+
+static const char exceptions_usage[] =
+    "usage: auditlint exceptions [--format text|json] [OPTION...] "
+    "[PATH...]\n"
+    "\n"
+    "Checks the repository as 'auditlint check' does and lists, instead of\n"
+    "the findings, every exception of the configuration's register and\n"
+    "every inline suppression: position, rule, status (active, unused,\n"
+    "expired, no-reason, forbidden, invalid), the number of findings it\n"
+    "covers, path, id, owner, expiry and reason. Takes the options of\n"
+    "'check'. Exit status 0, or 2 when the check could not run.\n";
+
+static int cmd_exceptions(int argc, char **argv)
+{
+    struct check_args a;
+    struct al_args p;
+    struct al_check c;
+    int rc, status = 2, json;
+
+    rc = parse_check_args(&a, &p, "exceptions", argc, argv,
+                          exceptions_usage);
+    json = rc == 0 && strcmp(a.format, "json") == 0;
+    if (rc == 0 && !json && strcmp(a.format, "text") != 0)
+        rc = al_usage("exceptions", "'--format' takes text or json, not "
+                      "'%s'", a.format);
+    if (rc == 0) {
+        if (al_check_setup(&c, &a.opts) == 0) {
+            al_check_run(&c, &a.opts);
+            status = c.failed || al_suppress_list(stdout, &c.suppressions,
+                                 json ? AL_SUPPRESS_JSON : AL_SUPPRESS_TEXT)
+                     ? 2 : 0;
+        }
+        al_check_release(&c);
+    }
+    release_check_args(&a, &p);
+    return rc == 1 ? 0 : status;
 }
 
 static const char explain_usage[] =
@@ -540,6 +632,8 @@ static const char main_usage[] =
     "commands:\n"
     "  check [PATH...]   check a repository and report findings\n"
     "  rules             list the rules and their severities\n"
+    "  exceptions [PATH...]\n"
+    "                    list the exceptions and inline suppressions\n"
     "  explain RULE      print a rule's documentation\n"
     "  test DIR...       run rule fixtures (expect: annotations)\n"
     "  catalog [FW]      list the frameworks known, or one framework's ids\n"
@@ -554,6 +648,7 @@ static const struct {
 } commands[] = {
     {"check", cmd_check},
     {"rules", cmd_rules},
+    {"exceptions", cmd_exceptions},
     {"explain", cmd_explain},
     {"test", cmd_test},
     {"catalog", cmd_catalog},

@@ -210,5 +210,114 @@ has messy-empty out "empty.yml:1:1: note:"
 if cmp -s "$T/before" "$T/after"; then ok; else
     fail "no-write: a checked file changed"; fi
 
+# --- setting findings aside (docs/suppressions.md) and CI (docs/ci.md)
+
+S="$T/sup"
+mkdir -p "$S/controls"
+cat >"$S/.auditlint.yml" <<'EOF'
+as_of: 2026-12-01
+inline_suppressions:
+  forbid: [required-fields]
+exceptions:
+  - rule: frequency-vocabulary
+    path: controls/legacy.yml
+    reason: the legacy register is migrated in Q1
+    owner: ciso@example.com
+    expires: 2026-11-30
+  - rule: frequency-vocabulary
+    path: "controls/**"
+    id: AC-3
+    reason: cadence agreed with the auditor
+    owner: ciso@example.com
+    expires: 2026-12-20
+EOF
+cat >"$S/controls/access.yml" <<'EOF'
+controls:
+  - id: AC-1
+    owner: ciso@example.com
+    frequency: periodically  # auditlint-ignore frequency-vocabulary -- set per quarter by the ISMS board
+  - id: AC-2
+    owner: ciso@example.com
+    frequency: whenever  # auditlint-ignore frequency-vocabulary
+  # auditlint-ignore required-fields -- owner being hired
+  - id: AC-3
+    frequency: sometimes
+EOF
+cat >"$S/controls/legacy.yml" <<'EOF'
+controls:
+  - id: LG-1
+    owner: ciso@example.com
+    frequency: yearly-ish
+EOF
+run suppress 1 "$AL" check "$S" && expect suppress out <<'EOF'
+.auditlint.yml:9:14: error: exception for 'frequency-vocabulary' on 'controls/legacy.yml' expired on 2026-11-30; its findings are reported again until it is renewed or removed [expired-exception]
+.auditlint.yml:15:14: note: exception for 'frequency-vocabulary' about 'AC-3' on 'controls/**' expires on 2026-12-20, in 19 days [expiring-exception]
+controls/access.yml:7:16: warning: cannot read 'whenever' as a frequency; use one of continuous, daily, weekly, monthly, quarterly, semiannual, annual, biennial or event-driven [frequency-vocabulary]
+controls/access.yml:7:26: warning: suppression of 'frequency-vocabulary' has no reason, so it suppresses nothing; write 'auditlint-ignore frequency-vocabulary -- WHY' [suppression-reason]
+controls/access.yml:8:3: warning: the configuration forbids inline suppressions of 'required-fields'; record a reviewed exception in 'exceptions:' instead [forbidden-suppression]
+controls/access.yml:9:5: warning: control 'AC-3' is missing 'owner'; add it to its entry [required-fields]
+controls/legacy.yml:4:16: warning: cannot read 'yearly-ish' as a frequency; use one of continuous, daily, weekly, monthly, quarterly, semiannual, annual, biennial or event-driven [frequency-vocabulary]
+EOF
+run exceptions 0 "$AL" exceptions "$S" && expect exceptions out <<'EOF'
+.auditlint.yml:5:5: exception frequency-vocabulary: expired, 0 findings, path 'controls/legacy.yml', owner 'ciso@example.com', expires 2026-11-30: the legacy register is migrated in Q1
+.auditlint.yml:10:5: exception frequency-vocabulary: active, 1 finding, path 'controls/**', id 'AC-3', owner 'ciso@example.com', expires 2026-12-20: cadence agreed with the auditor
+controls/access.yml:4:30: inline frequency-vocabulary: active, 1 finding: set per quarter by the ISMS board
+controls/access.yml:7:26: inline frequency-vocabulary: no-reason, 0 findings: (no reason)
+controls/access.yml:8:3: inline required-fields: forbidden, 0 findings: owner being hired
+EOF
+run exceptions-json 0 "$AL" exceptions --format json "$S" && has \
+    exceptions-json out '"kind": "exception", "status": "expired"'
+run exceptions-format 2 "$AL" exceptions --format sarif "$S" && has \
+    exceptions-format err "'--format' takes text or json, not 'sarif'"
+printf 'inline_suppressions: {allow: [x]}\n' >"$T/conf/.auditlint.yml"
+run inline-config 2 "$AL" check "$T/conf" && has inline-config err \
+    "unknown key 'allow' in 'inline_suppressions'; known: forbid"
+
+# The adoption steps of docs/ci.md: the baseline survives moved lines.
+(cd "$S" && git init -q && git add -A \
+    && git -c user.name=t -c user.email=t@example.com commit -qm one)
+run write-baseline 0 "$AL" check --write-baseline "$T/base.json" "$S" \
+    && has write-baseline err "auditlint: wrote 7 findings to '$T/base.json'"
+for f in "$S"/controls/*.yml; do
+    { printf '# moved\n# down\n# three\n'; cat "$f"; } >"$f.new" \
+        && mv "$f.new" "$f"
+done
+run baseline 0 "$AL" check --baseline "$T/base.json" "$S" \
+    && has baseline err "auditlint: 7 findings hidden by the baseline"
+printf '  - id: AC-9\n    owner: ciso@example.com\n    frequency: often\n' \
+    >>"$S/controls/access.yml"
+run changed-since 1 "$AL" check --fail-on warning --changed-since HEAD \
+    "$S" && expect changed-since out <<'EOF'
+controls/access.yml:16:16: warning: cannot read 'often' as a frequency; use one of continuous, daily, weekly, monthly, quarterly, semiannual, annual, biennial or event-driven [frequency-vocabulary]
+EOF
+has changed-since err "auditlint: 7 findings on lines unchanged since 'HEAD'"
+run bad-ref 2 "$AL" check --changed-since no-such-ref "$S" && has bad-ref \
+    err "unknown revision 'no-such-ref'"
+run option-ref 2 "$AL" check --changed-since --output=x "$S" && has \
+    option-ref err "'--changed-since' needs a git revision, not '--output=x'"
+printf '{"version": 1, "findings": [{"fingerprint": 7}]}\n' >"$T/bad.json"
+run bad-baseline 2 "$AL" check --baseline "$T/bad.json" "$S" && has \
+    bad-baseline err "bad.json:1:45: error: expected a string, found '7'"
+# docs/ci.md, the shell script and GitLab CI
+run ci-script 0 "$AL" check --baseline "$T/base.json" \
+    -o "sarif:$T/ci.sarif" -o "junit:$T/ci.xml" "$S" \
+    && has ci-script ci.xml '<testsuites' && has ci-script ci.sarif \
+    '"version": "2.1.0"'
+if command -v jq >/dev/null 2>&1; then
+    run gitlab 0 "$AL" check --fail-on never -o "json:$T/gl.json" \
+        -o "junit:$T/gl.xml" "$S" \
+        && jq '[.findings[] | {description: "\(.message) [\(.rule)]",
+            check_name: .rule, fingerprint: .fingerprint,
+            severity: {"error": "major", "warning": "minor",
+                       "note": "info"}[.severity],
+            location: {path: .file, lines: {begin: (if .line > 0
+                                                    then .line else 1
+                                                    end)}}}]' \
+            "$T/gl.json" >"$T/out" \
+            && has gitlab out '"check_name": "expired-exception"'
+fi
+run github 1 "$AL" check --format github "$S" && has github out \
+    "::error file=.auditlint.yml,line=9,col=14,title=expired-exception::"
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

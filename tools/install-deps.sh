@@ -1,12 +1,15 @@
 #!/bin/sh
 # Installs what auditlint needs to build and test on Debian or Ubuntu:
-# the compiler, pkg-config, Lua 5.4, libyaml and cmocka (plus python3-yaml
-# and jq, which some tests use). Does nothing
-# when everything is there; uses sudo only when not run as root.
+# the compiler, pkg-config, Lua 5.4, libyaml and cmocka, plus what some
+# tests use (python3-yaml, python3-jsonschema, jq, git, and Node.js with
+# npm for the SARIF validators when npm is missing). Does nothing when
+# everything is there; uses sudo only when not run as root.
 set -eu
 
 packages="gcc make libc6-dev pkg-config liblua5.4-dev lua5.4 libyaml-dev \
-libcmocka-dev python3-yaml jq"
+libcmocka-dev python3-yaml python3-jsonschema jq git"
+
+command -v npm >/dev/null 2>&1 || packages="$packages nodejs npm"
 
 missing=""
 for p in $packages; do

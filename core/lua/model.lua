@@ -182,11 +182,30 @@ end
 
 -- A closed vocabulary with synonyms: obj[field] becomes the canonical
 -- word, or is reported as unreadable.
+-- Registers repeat a handful of spellings: each folded spelling is
+-- remembered per vocabulary (false for "not a word of it").
+local word_cache = setmetatable({}, {__mode = "k"})
+
+local function fold_word(v)
+  return (trim(v):lower():gsub("[%s_]+", "-"))
+end
+
 local function norm_word(b, obj, field, words, what)
   local v = obj[field]
   if v == nil then return end
-  local key = type(v) == "string" and trim(v):lower():gsub("[%s_]+", "-")
-  local w = key and words[key]
+  local w = words[v]
+  if w == nil and type(v) == "string" then
+    local cache = word_cache[words]
+    if not cache then
+      cache = {}
+      word_cache[words] = cache
+    end
+    w = cache[v]
+    if w == nil then
+      w = words[fold_word(v)] or false
+      cache[v] = w
+    end
+  end
   if w then
     obj[field] = w
     return
@@ -249,24 +268,53 @@ local function suggest_framework(key)
   return best
 end
 
--- Reports an unknown framework name once per repository, at its first
--- occurrence: the key t[k] itself (a maps key), or the value t[k]
--- (an OpenControl standard_key).
+-- An unknown framework name is reported once per repository, at its
+-- first occurrence in file order: the key t[k] itself (a maps key), or
+-- the value t[k] (an OpenControl standard_key). The report waits for the
+-- end of the build, so that the hint can be a spelling the repository
+-- itself uses for a known framework ('NIST-800-53' for 'NIST-801-53').
 local function unknown_framework(b, name, t, k, at_value)
   if b.unknown_fw[name] then return end
   b.unknown_fw[name] = true
-  local hint = suggest_framework(name)
-  local msg = ("unknown framework '%s'; its ids are kept but not "
-    .. "checked"):format(name)
-  msg = msg .. (hint and ("; did you mean '%s'?"):format(hint)
-    or ("; known frameworks are " .. known_list))
-  local r = {rule = "unknown-framework", severity = "note",
-             message = msg, subject = "framework:" .. name, at = t, key = k}
-  local file, line, col = b.ctx.key_where(t, k)
-  if file and not at_value then
-    r.at, r.key, r.file, r.line, r.col = nil, nil, file, line, col
+  b.unknown_list[#b.unknown_list + 1] = {name = name, t = t, k = k,
+                                         at_value = at_value}
+end
+
+-- Remembers how the repository spells a known framework when it is not
+-- the canonical key ('TSC', 'NIST-800-53').
+local function framework_spelling(b, raw, fw)
+  if raw ~= fw and not b.spellings[raw] then
+    b.spellings[raw] = fw
+    b.spelling_list[#b.spelling_list + 1] = raw
   end
-  b.ctx.report(r)
+end
+
+local function framework_hint(b, name)
+  local low, best, dist = name:lower(), nil, 3
+  table.sort(b.spelling_list)
+  for _, sp in ipairs(b.spelling_list) do
+    local d = levenshtein(low, sp:lower())
+    if d > 0 and d < dist then best, dist = sp, d end
+  end
+  return best or suggest_framework(name)
+end
+
+local function report_unknown_frameworks(b)
+  for _, u in ipairs(b.unknown_list) do
+    local hint = framework_hint(b, u.name)
+    local msg = ("unknown framework '%s'; its ids are kept but not "
+      .. "checked"):format(u.name)
+    msg = msg .. (hint and ("; did you mean '%s'?"):format(hint)
+      or ("; known frameworks are " .. known_list))
+    local r = {rule = "unknown-framework", severity = "note",
+               message = msg, subject = "framework:" .. u.name,
+               at = u.t, key = u.k}
+    local file, line, col = b.ctx.key_where(u.t, u.k)
+    if file and not u.at_value then
+      r.at, r.key, r.file, r.line, r.col = nil, nil, file, line, col
+    end
+    b.ctx.report(r)
+  end
 end
 
 -- 'maps: [soc2:CC6.1, iso27001:A.5.15]' becomes the mapping form; the
@@ -315,6 +363,8 @@ local function rename_framework(b, m, key, fw)
   m[key] = nil
 end
 
+local key_buf = {}
+
 local function norm_maps(b, obj)
   alias(b, obj, "satisfies", "maps")
   local m = obj.maps
@@ -325,15 +375,30 @@ local function norm_maps(b, obj)
   if not is_map(m) or b.seen[m] then return end
   b.seen[m] = true
   -- Sorted, not file order: an unknown key is reported at its first
-  -- table in file order whichever way one table is walked.
-  for _, key in ipairs(sorted_keys(m)) do
+  -- table in file order whichever way one table is walked. The keys go
+  -- into a buffer reused by every call (most mappings have one to three
+  -- keys, and a new table each time would be most of the cost).
+  local keys, n = key_buf, 0
+  for k in pairs(m) do
+    if type(k) == "string" then
+      n = n + 1
+      keys[n] = k
+    end
+  end
+  if n > 1 then table.sort(keys) end
+  for i = 1, n do
+    local key = keys[i]
+    keys[i] = nil
     norm_idlist(b, m, key)
     local fw = ids.framework(key)
     if not fw then
       unknown_framework(b, key, m, key)
     else
       if is_list(m[key]) then canonical_ids(fw, m[key]) end
-      if fw ~= key then rename_framework(b, m, key, fw) end
+      if fw ~= key then
+        framework_spelling(b, key, fw)
+        rename_framework(b, m, key, fw)
+      end
     end
   end
 end
@@ -643,7 +708,11 @@ local function component_maps(b, root)
       local raw = type(e.standard_key) == "string"
                   and trim(e.standard_key) or "unknown"
       local fw = ids.framework(raw)
-      if not fw then unknown_framework(b, raw, e, "standard_key", true) end
+      if fw then
+        framework_spelling(b, raw, fw)
+      else
+        unknown_framework(b, raw, e, "standard_key", true)
+      end
       fw = fw or raw
       if not m[fw] then
         m[fw] = {}

@@ -193,8 +193,8 @@ end
 local function norm_word(b, obj, field, words, what)
   local v = obj[field]
   if v == nil then return end
-  local w = words[v]
-  if w == nil and type(v) == "string" then
+  local w = type(v) == "string" and words[v]
+  if w == nil then
     local cache = word_cache[words]
     if not cache then
       cache = {}
@@ -458,20 +458,34 @@ local doc_types = {
 }
 
 -- Every field named 'frequency' or '*_frequency' holds a frequency. The
--- fields are collected first: normalising may add obj.unreadable, and a
--- table must not grow while pairs() walks it.
+-- answer is remembered per key. The fields are collected first:
+-- normalising may add obj.unreadable, and a table must not grow while
+-- pairs() walks it; the common single field needs no list.
+local frequency_key = setmetatable({}, {__index = function(t, k)
+  local v = type(k) == "string"
+            and (k == "frequency" or k:find("_frequency", -10, true) ~= nil)
+  t[k] = v
+  return v
+end})
+
 local function norm_frequencies(b, obj)
-  local found
+  local first, more
   for k in pairs(obj) do
-    if type(k) == "string"
-       and (k == "frequency" or k:find("_frequency", -10, true)) then
-      found = found or {}
-      found[#found + 1] = k
+    if frequency_key[k] then
+      if not first then
+        first = k
+      else
+        more = more or {first}
+        more[#more + 1] = k
+      end
     end
   end
-  if not found then return end
-  table.sort(found)
-  for _, k in ipairs(found) do norm_freq(b, obj, k) end
+  if not more then
+    if first then norm_freq(b, obj, first) end
+    return
+  end
+  table.sort(more)
+  for _, k in ipairs(more) do norm_freq(b, obj, k) end
 end
 
 -- What every object gets: its kind, its file, a trimmed id.
@@ -483,15 +497,16 @@ end
 
 -- ---- registers ----
 
+-- OpenControl names the accountable party 'responsible_role'.
 local function norm_control(b, c)
   alias(b, c, "name", "title")
   alias(b, c, "documents", "policies")
-  for _, a in ipairs{"last_updated", "reviewed"} do
-    alias(b, c, a, "last_reviewed")
-  end
-  for _, f in ipairs{"policies", "evidence", "systems"} do
-    norm_idlist(b, c, f)
-  end
+  alias(b, c, "responsible_role", "owner")
+  alias(b, c, "last_updated", "last_reviewed")
+  alias(b, c, "reviewed", "last_reviewed")
+  norm_idlist(b, c, "policies")
+  norm_idlist(b, c, "evidence")
+  norm_idlist(b, c, "systems")
   norm_date(b, c, "last_reviewed")
   norm_bool(b, c, "automated")
   norm_word(b, c, "status", control_status, "a control status")
@@ -519,19 +534,20 @@ local function norm_risk(b, r)
   alias(b, r, "name", "title")
   norm_idlist(b, r, "controls")
   norm_date(b, r, "reviewed")
-  for _, a in ipairs{"reviewed", "last_updated"} do
-    alias(b, r, a, "last_reviewed")
-  end
+  alias(b, r, "reviewed", "last_reviewed")
+  alias(b, r, "last_updated", "last_reviewed")
   norm_date(b, r, "last_reviewed")
   norm_word(b, r, "treatment", treatments, "a risk treatment")
   norm_frequencies(b, r)
 end
 
+local assurance_dates = {"expires", "issued"}
+
 local function norm_vendor(b, v)
   norm_idlist(b, v, "services")
   norm_idlist(b, v, "data_access")
   norm_date(b, v, "last_assessed")
-  norm_dates_in(b, v.assurance, {"expires", "issued"})
+  norm_dates_in(b, v.assurance, assurance_dates)
   norm_frequencies(b, v)
 end
 

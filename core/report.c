@@ -46,14 +46,20 @@ long al_report_utf8(const char *s, size_t *len)
 
 void al_report_json_string(FILE *out, const char *s)
 {
-    size_t len;
-    long c;
-
     if (s == NULL) {
         fputs("null", out);
         return;
     }
     putc('"', out);
+    al_report_json_string_body(out, s);
+    putc('"', out);
+}
+
+void al_report_json_string_body(FILE *out, const char *s)
+{
+    size_t len;
+    long c;
+
     for (; *s != '\0'; s += len) {
         c = al_report_utf8(s, &len);
         if (c == '"' || c == '\\')
@@ -65,7 +71,6 @@ void al_report_json_string(FILE *out, const char *s)
         else
             fwrite(s, 1, len, out);
     }
-    putc('"', out);
 }
 
 void al_report_uri(FILE *out, const char *path)

@@ -120,6 +120,9 @@ long al_report_utf8(const char *s, size_t *len);
  */
 void al_report_json_string(FILE *out, const char *s);
 
+/* The same without the quotes, for a string built in pieces. */
+void al_report_json_string_body(FILE *out, const char *s);
+
 /*
  * Writes a repository-relative path as a URI reference: every byte but
  * letters, digits and -._~!$&+,;=@/ is percent-encoded, ':' too, so no

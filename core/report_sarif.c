@@ -32,12 +32,18 @@ static void put_default_level(FILE *out, const char *severity)
         fprintf(out, "{\"level\": \"%s\"}", al_severity_name(sev));
 }
 
-/* Writes the help of a rule: its Markdown text, as text and Markdown. */
-static void put_help(FILE *out, const char *indent, const char *help)
+/*
+ * Writes the help of a rule: its page as Markdown, which code scanning
+ * shows, and as text only a pointer to the same page, so the file does
+ * not carry every page twice.
+ */
+static void put_help(FILE *out, const char *indent, const char *id,
+                     const char *help)
 {
     fprintf(out, ",\n%s\"help\": {\"text\": ", indent);
-    al_report_json_string(out, help);
-    fputs(", \"markdown\": ", out);
+    fputs("\"Run 'auditlint explain ", out);
+    al_report_json_string_body(out, id);
+    fputs("' for this rule's documentation.\", \"markdown\": ", out);
     al_report_json_string(out, help);
     putc('}', out);
 }
@@ -58,7 +64,7 @@ static void put_rule(FILE *out, const struct al_report_rule *r)
         put_text_object(out, in, "fullDescription", info->summary);
     }
     if (info != NULL && info->help != NULL)
-        put_help(out, in, info->help);
+        put_help(out, in, r->id, info->help);
     if (info != NULL)
         put_default_level(out, info->severity);
     fprintf(out, "\n%s}", in + 2);

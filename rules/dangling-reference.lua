@@ -1,6 +1,10 @@
 -- dangling-reference: an id list names something the repository does
--- not define. Ids are compared exactly; a near miss (case, spacing, a
--- typo, an extra word) is reported with the closest existing id.
+-- not define: a control's policies, evidence and systems, a risk's or an
+-- evidence record's controls, an SoA entry's implementing controls, a
+-- document's superseded documents and procedures, what a catalogue
+-- requirement is mapped to, and the file a declaration names. Ids are
+-- compared exactly; a near miss (case, spacing, a typo, an extra word)
+-- is reported with the closest existing id.
 
 local ids = require("auditlint.ids")
 
@@ -139,7 +143,7 @@ local function by_distance(s, ref, exclude)
   end
   near(s, s.names, ref, false, visit)
   near(s, s.backwards, ref:reverse(), true, visit)
-  return best
+  return best, dist
 end
 
 -- An extra or missing word: 'cp-employee-sanctions' for 'cp-sanctions'.
@@ -171,10 +175,15 @@ local function by_words(s, ref, exclude)
   return best
 end
 
+-- A small typo wins; past two edits, an extra or missing word is the
+-- likelier slip ('cp-employee-sanctions' is 'cp-sanctions', not
+-- 'cp-employee-escalation').
 local function closest(s, ref, exclude)
   local same = s.squashed[squash(ref)]
-  if same == exclude then same = nil end
-  return same or by_distance(s, ref, exclude) or by_words(s, ref, exclude)
+  if same and same ~= exclude then return same end
+  local near_id, dist = by_distance(s, ref, exclude)
+  if near_id and dist <= 2 then return near_id end
+  return by_words(s, ref, exclude) or near_id
 end
 
 -- The closest existing id to ref, never exclude (the referring object's
@@ -313,7 +322,8 @@ local function describe(obj, noun)
 end
 
 local function report_missing(ctx, ref_spec, obj, at, key, ref, target)
-  local msg = ("%s %s '%s', %s"):format(describe(obj, ref_spec.owner),
+  local msg = ("%s %s '%s', %s"):format(
+    (ref_spec.describe or describe)(obj, ref_spec.owner),
     ref_spec.verb, ref, ref_spec.missing or "which does not exist")
   -- Built on the first miss: most repositories never need one.
   target.suggester = target.suggester
@@ -327,7 +337,8 @@ local function report_missing(ctx, ref_spec, obj, at, key, ref, target)
   ctx.report{
     at = at, key = key, message = msg,
     subject = ("%s:%s:%s:%s"):format(ref_spec.owner,
-      tostring(obj.id or obj.path), ref_spec.field, ref),
+      ref_spec.subject and ref_spec.subject(obj)
+        or tostring(obj.id or obj.path), ref_spec.field, ref),
   }
 end
 
@@ -352,6 +363,49 @@ local function check_refs(ctx, spec, objects, target, accept)
           report_missing(ctx, spec, obj, at, key, ref, target)
         end
       end
+    end
+  end
+end
+
+-- Requirements of a catalogue (repo.standards) name what implements
+-- them: the repository's documents and controls (JupiterOne
+-- mappedControls). The same requirement id appears in several
+-- catalogues, so the catalogue is part of the description.
+local function requirements_of(repo)
+  local out, catalogue = {}, {}
+  for _, st in ipairs(repo.standards or {}) do
+    for _, req in ipairs(st.requirements or {}) do
+      if type(req.implemented_by) == "table" then
+        out[#out + 1] = req
+        catalogue[req] = type(st.name) == "string" and st.name or nil
+      end
+    end
+  end
+  local function describe_req(req)
+    if type(req.id) ~= "string" then return "a requirement" end
+    local name = catalogue[req]
+    if name then return ("requirement '%s' of '%s'"):format(req.id, name) end
+    return ("requirement '%s'"):format(req.id)
+  end
+  return out, describe_req
+end
+
+local function requirement_subject(req)
+  return tostring(req.path) .. ":" .. tostring(req.id)
+end
+
+-- A declaration ('{id, file}' in a config.json) whose file is not in
+-- the repository.
+local function check_declarations(ctx, repo)
+  for _, d in ipairs(repo.declarations or {}) do
+    if d.document == nil and type(d.file) == "string" then
+      ctx.report{
+        at = d, key = "file",
+        message = ("'%s' declares document '%s' in '%s', which is not in "
+          .. "the repository; add the file or correct the path")
+          :format(d.path, d.id, d.file),
+        subject = ("declaration:%s:%s"):format(d.id, d.file),
+      }
     end
   end
 end
@@ -419,5 +473,20 @@ return {
       verb = "supersedes", fix = "; name an existing document id, or "
         .. "drop the entry if the old document is gone"},
       repo.documents, docs, document_ok)
+    check_refs(ctx, {owner = "document", field = "procedures",
+      verb = "lists procedure", fix = fix("document")},
+      repo.documents, docs, document_ok)
+    local reqs, describe_req = requirements_of(repo)
+    if #reqs > 0 then
+      local both = {}
+      for _, d in ipairs(repo.documents or {}) do both[#both + 1] = d end
+      for _, c in ipairs(repo.controls or {}) do both[#both + 1] = c end
+      local impl = new_target(both, document_names, budget)
+      check_refs(ctx, {owner = "requirement", field = "implemented_by",
+        verb = "is mapped to", describe = describe_req,
+        subject = requirement_subject, fix = fix("document or control")},
+        reqs, impl)
+    end
+    check_declarations(ctx, repo)
   end,
 }

@@ -4,8 +4,17 @@
 -- object names every missing field.
 --
 -- A value the model could not read (object.unreadable[field]) is not
--- missing: it has its own finding. Retired documents, README/index
--- pages and controls marked not-applicable are not checked; drafts are.
+-- missing: it has its own finding. A value the model read from a
+-- document's body ('**Owner:** CEO', doc.source[field] == "body") is
+-- present. Not checked: retired documents, README/index pages and
+-- repository housekeeping (doc.readme), documents declared not adopted,
+-- documents that are part of another (a policy's procedures, whose
+-- owner is the policy's), controls marked not-applicable, and catalogue
+-- requirements (repo.standards: a framework's, not the organisation's).
+-- An OpenControl component is a system or policy that satisfies
+-- controls, not a recurring activity: it is not asked for a frequency.
+-- Templates (.md.tmpl) are checked: what a template lacks, every
+-- document made from it lacks; '{{owner}}' in a template is a value.
 
 local kinds = {
   {option = "control", list = "controls", noun = "control"},
@@ -16,11 +25,24 @@ local kinds = {
   {option = "system", list = "systems", noun = "system"},
 }
 
+-- How a field is written in the body of a document without front
+-- matter, for the message.
+local body_label = {
+  owner = "Owner", version = "Version", approved_by = "Approved by",
+  last_reviewed = "Last Reviewed", review_frequency = "Review Cycle",
+  next_review = "Next Review",
+}
+
 local function skipped(obj)
   if obj.kind == "document" then
     return obj.status == "retired" or obj.readme == true
+      or obj.adopted == false or obj.part_of ~= nil
   end
   return obj.kind == "control" and obj.status == "not-applicable"
+end
+
+local function applies(obj, field)
+  return not (field == "frequency" and obj.format == "opencontrol")
 end
 
 -- Empty text and empty lists count as missing: 'owner: ""' names no one.
@@ -32,9 +54,9 @@ local function present(obj, field)
   return type(obj.unreadable) == "table" and obj.unreadable[field] ~= nil
 end
 
-local function quoted_list(fields)
+local function quoted_list(fields, suffix)
   local q = {}
-  for i, f in ipairs(fields) do q[i] = "'" .. f .. "'" end
+  for i, f in ipairs(fields) do q[i] = "'" .. f .. (suffix or "") .. "'" end
   if #q == 1 then return q[1] end
   return table.concat(q, ", ", 1, #q - 1) .. " and " .. q[#q]
 end
@@ -46,13 +68,69 @@ local function describe(obj, noun)
   return noun .. " without an id"
 end
 
-local function where_to_add(obj, n)
-  local them = n == 1 and "it" or "them"
-  if obj.kind == "document" and obj.front_matter == "none" then
-    return "add a front matter block with " .. them
+-- What is missing: 'names no owner' for the usual case of a document,
+-- else the list.
+local function what_is_missing(obj, noun, missing)
+  if obj.kind == "document" and #missing == 1 and missing[1] == "owner"
+  then
+    return describe(obj, noun) .. " names no owner"
   end
-  return ("add %s to its %s"):format(them,
-    obj.kind == "document" and "front matter" or "entry")
+  return ("%s is missing %s"):format(describe(obj, noun),
+                                     quoted_list(missing))
+end
+
+-- The body lines that could carry the fields, when every field has one.
+local function body_lines(missing)
+  local labels = {}
+  for i, f in ipairs(missing) do
+    if not body_label[f] then return nil end
+    labels[i] = body_label[f]
+  end
+  return quoted_list(labels, ":")
+end
+
+local function where_to_add(obj, missing)
+  if obj.kind ~= "document" then
+    return ("add %s to its entry"):format(#missing == 1 and "it" or "them")
+  end
+  local keys = quoted_list(missing, ":")
+  local lines = body_lines(missing)
+  local alt = ""
+  if lines then
+    alt = (" (or %s%s line%s at the top of the document)"):format(
+      #missing > 1 and "" or "an ", lines, #missing > 1 and "s" or "")
+  end
+  if obj.front_matter == "none" then
+    return ("add a front matter block with %s%s"):format(keys, alt)
+  end
+  return ("add %s to its front matter%s"):format(keys, alt)
+end
+
+-- Prose that says who is responsible is not an owner field, but it is
+-- where the answer is: the first such sentence becomes a related note.
+local prose_owner = {
+  "responsible for reviewing", "responsible for maintaining",
+  "responsible for updating", "responsible for approving",
+  "responsible for this policy", "responsible for the policy",
+  "accountable for this policy", "owned by", "is the owner of",
+  "are the owners of", "owns this",
+}
+
+local function prose_hint(doc)
+  for _, s in ipairs(doc.sections or {}) do
+    local text = type(s.text) == "string" and s.text or ""
+    for _, words in ipairs(prose_owner) do
+      local at = text:find(words, 1, true)
+      if at then
+        local from = text:sub(1, at):match(".*[%.!?\n]%s*()") or 1
+        return {at = s, offset = from, length = at + #words - from,
+                message = "this text says who is responsible; record the "
+                  .. "owner as a field so that rules and auditors can "
+                  .. "find it"}
+      end
+    end
+  end
+  return nil
 end
 
 -- The configured field list for a kind: options.control or
@@ -76,14 +154,18 @@ local function check_kind(repo, ctx, kind)
     if not skipped(obj) then
       local missing = {}
       for _, f in ipairs(fields) do
-        if not present(obj, f) then missing[#missing + 1] = f end
+        if applies(obj, f) and not present(obj, f) then
+          missing[#missing + 1] = f
+        end
       end
       if #missing > 0 then
+        local hint = kind.option == "document" and missing[1] == "owner"
+                     and prose_hint(obj)
         ctx.report{
           at = obj,
-          message = ("%s is missing %s; %s"):format(
-            describe(obj, kind.noun), quoted_list(missing),
-            where_to_add(obj, #missing)),
+          message = ("%s; %s"):format(what_is_missing(obj, kind.noun,
+            missing), where_to_add(obj, missing)),
+          related = hint and {hint} or nil,
           subject = ("%s:%s:%s"):format(kind.option,
             tostring(obj.id or obj.path), table.concat(missing, ",")),
         }

@@ -54,6 +54,42 @@ local function keys_in_file_order(b, t)
   return keys
 end
 
+local function strip_ext(path)
+  local s, n = path:gsub("%.md%.tmpl$", "")
+  if n > 0 then return s end
+  s, n = path:gsub("%.markdown$", "")
+  if n > 0 then return s end
+  s, n = path:gsub("%.md$", "")
+  if n > 0 then return s end
+  return (path:gsub("%.[^./]*$", ""))
+end
+
+-- path with '.' and '..' parts resolved; nil when it climbs out of the
+-- repository.
+local function clean_path(path)
+  local parts = {}
+  for part in path:gmatch("[^/]+") do
+    if part == ".." then
+      if #parts == 0 then return nil end
+      parts[#parts] = nil
+    elseif part ~= "." then
+      parts[#parts + 1] = part
+    end
+  end
+  return table.concat(parts, "/")
+end
+
+local function dir_of(path)
+  return path:match("^(.*)/[^/]*$")
+end
+
+-- Text that stands for a value still to be written.
+local function is_placeholder(v)
+  v = trim(v)
+  return v == "" or v:find("^<.*>$") ~= nil or v:find("^%[.*%]$") ~= nil
+    or v:find("^{{.*}}$") ~= nil
+end
+
 local function levenshtein(a, b)
   if a == b then return 0 end
   local prev = {}
@@ -802,31 +838,7 @@ local function read_standard(b, root, path)
   b.repo.standards[#b.repo.standards + 1] = root
 end
 
-local function read_data_root(b, root, path)
-  if not is_map(root) then return end
-  if is_component(root) then return read_component(b, root, path) end
-  for _, reg in ipairs(registers) do
-    if root[reg.key] ~= nil then read_register(b, reg, root[reg.key], path) end
-  end
-  if root.scope ~= nil then read_scope(b, root.scope, path) end
-  if root.isms ~= nil then read_isms(b, root.isms, path) end
-  local data = false
-  for _, reg in ipairs(registers) do data = data or root[reg.key] ~= nil end
-  if not data and root.scope == nil and root.isms == nil
-     and is_standard(root) then
-    read_standard(b, root, path)
-  end
-end
-
 -- ---- documents ----
-
-local function strip_ext(path)
-  for _, ext in ipairs{"%.md%.tmpl$", "%.markdown$", "%.md$"} do
-    local s = path:gsub(ext, "")
-    if s ~= path then return s end
-  end
-  return (path:gsub("%.[^./]*$", ""))
-end
 
 -- The nearest folder with a known name decides the type; else policy.
 local function type_from_path(path)
@@ -844,19 +856,19 @@ local function clean_title(s)
   return trim(s)
 end
 
--- The title a reader sees: the first level-1 heading, else an HTML
--- <h1> in the text before the first heading (badge-style READMEs), else
--- the first heading of any level.
+-- The title a reader sees first: an HTML <h1> in the text before the
+-- first heading (badge-style headers), else the first level-1 heading,
+-- else the first heading of any level.
 local function title_from(sections)
+  local pre = sections and sections[1]
+  local h1 = pre and pre.level == 0 and pre.text
+             and pre.text:match("<[hH]1[^>]*>(.-)</[hH]1>")
+  if h1 and clean_title(h1) ~= "" then return clean_title(h1) end
   local any
   for _, s in ipairs(sections or {}) do
     if s.heading and s.level == 1 then return clean_title(s.heading) end
     any = any or s.heading
   end
-  local pre = sections and sections[1]
-  local h1 = pre and pre.level == 0 and pre.text
-             and pre.text:match("<[hH]1[^>]*>(.-)</[hH]1>")
-  if h1 and clean_title(h1) ~= "" then return clean_title(h1) end
   return any and clean_title(any)
 end
 
@@ -868,12 +880,32 @@ local function default(doc, field, value)
   doc.defaults[field] = true
 end
 
+-- comply writes a revision as '- date: ...' with 'comment: ...' under
+-- it; a second '-' before 'comment:' makes two entries, one with only a
+-- date and one with only a comment (comply then prints a revision
+-- without a date). Reported at the entry that lost its date.
+local function split_revisions(b, doc, revs)
+  for i = 2, #revs do
+    local a, c = revs[i - 1], revs[i]
+    if is_map(a) and is_map(c) and a.date ~= nil and a.comment == nil
+       and c.comment ~= nil and c.date == nil then
+      report(b, "invalid-value", "warning", c, "comment",
+        "this 'majorRevisions' entry has a 'comment' but no 'date', and "
+        .. "the entry before it a 'date' but no 'comment'; make them one "
+        .. "entry: remove the '-' before 'comment:' and indent it under "
+        .. "'date:'",
+        ("revisions:%s:%d"):format(doc.path, i))
+    end
+  end
+end
+
 -- The newest readable majorRevisions date stands in for a review date
 -- (comply records reviews as revisions).
 local function review_from_revisions(b, doc)
   local revs = doc.majorRevisions
   if not is_list(revs) then return end
   norm_dates_in(b, revs, {"date"})
+  split_revisions(b, doc, revs)
   local newest, at
   for _, r in ipairs(revs) do
     if is_map(r) and type(r.date) == "string"
@@ -889,20 +921,587 @@ local function review_from_revisions(b, doc)
   end
 end
 
+-- ---- metadata in a document's body ----
+
+-- How far the model looks: the top of the body, a metadata block, a
+-- revision history.
+local TOP_LINES, BLOCK_LINES, HISTORY_LINES = 40, 60, 400
+
+-- 'Label: value' labels, folded (see fold_label), and the field each
+-- gives. A label must be the whole text before the ':'.
+local body_labels = {
+  owner = "owner", ["document owner"] = "owner",
+  ["policy owner"] = "owner", ["procedure owner"] = "owner",
+  ["process owner"] = "owner", ["plan owner"] = "owner",
+  ["standard owner"] = "owner",
+  version = "version", ["document version"] = "version",
+  ["policy version"] = "version", ["current version"] = "version",
+  ["last updated"] = "last_reviewed", ["last reviewed"] = "last_reviewed",
+  ["last review"] = "last_reviewed", ["last review date"] =
+  "last_reviewed", ["date of last review"] = "last_reviewed",
+  ["review date"] = "last_reviewed", ["last revised"] = "last_reviewed",
+  ["last modified"] = "last_reviewed", reviewed = "last_reviewed",
+  ["reviewed on"] = "last_reviewed", updated = "last_reviewed",
+  ["effective date"] = "effective", effective = "effective",
+  ["effective from"] = "effective", ["date effective"] = "effective",
+  ["review cycle"] = "review_frequency", ["review frequency"] =
+  "review_frequency", ["review interval"] = "review_frequency",
+  ["review period"] = "review_frequency", ["review schedule"] =
+  "review_frequency",
+  ["next review"] = "next_review", ["next review date"] = "next_review",
+  ["next review due"] = "next_review", ["review due"] = "next_review",
+  ["approved by"] = "approved_by", approver = "approved_by",
+  ["approval date"] = "approved", ["approved on"] = "approved",
+  ["date approved"] = "approved",
+  status = "status", ["document status"] = "status",
+  ["policy status"] = "status",
+}
+
+local body_kinds = {
+  owner = "text", version = "text", approved_by = "text",
+  last_reviewed = "date", effective = "date", next_review = "date",
+  approved = "date", review_frequency = "frequency", status = "status",
+}
+
+-- A metadata block: a heading, or a line alone ('**📋 Document
+-- Control:**'), whose words are one of these.
+local block_names = {
+  ["document control"] = true, ["document information"] = true,
+  ["document details"] = true, ["document metadata"] = true,
+  ["document properties"] = true, ["document info"] = true,
+  ["document data"] = true, metadata = true,
+}
+
+local history_names = {
+  ["version history"] = true, ["revision history"] = true,
+  ["change history"] = true, ["change log"] = true, changelog = true,
+  ["document history"] = true, ["revision record"] = true,
+  ["change record"] = true, ["change revision record"] = true,
+  ["revision log"] = true, ["amendment history"] = true,
+  ["review history"] = true, ["record of changes"] = true,
+  ["document revision history"] = true, revisions = true,
+  ["change revision history"] = true, ["version control"] = true,
+}
+
+-- Words a heading or marker line must contain before it is folded and
+-- looked up. Plain searches for a capitalised word are cheap even on
+-- long documents (their first byte is rare in prose); a marker line is
+-- written as a title, so a lowercase one is only found as a heading.
+local block_words = {"Document", "DOCUMENT", "Metadata", "METADATA"}
+local history_words = {"History", "HISTORY", "Record", "RECORD",
+                       "Revision", "REVISION", "Change", "CHANGE"}
+local lower_words = {"ocument", "etadata", "istory", "ecord", "evision",
+                     "hange"}
+
+local function has_word(s, words)
+  for i = 1, #words do
+    if s:find(words[i], 1, true) then return true end
+  end
+  return false
+end
+
+-- A label as compared: emphasis and code marks dropped, then whatever
+-- comes before the first letter (list marks, emoji, symbols), a final
+-- ':', case and repeated spaces.
+local function fold_label(s)
+  s = s:gsub("[%*_`]", ""):gsub("^[^%a]+", ""):gsub("[%s:]+$", "")
+  return (s:lower():gsub("%s+", " "))
+end
+
+-- Headings and marker lines compare by their words only.
+local function fold_name(s)
+  return trim((s:lower():gsub("<[^>]*>", " "):gsub("[^%a]+", " ")))
+end
+
+-- The span of s[i..j] without the spaces and emphasis marks around it.
+local function value_span(s, i, j)
+  while i <= j do
+    local c = s:byte(i)
+    if c ~= 32 and c ~= 9 and c ~= 42 and c ~= 95 then break end
+    i = i + 1
+  end
+  while j >= i do
+    local c = s:byte(j)
+    if c ~= 32 and c ~= 9 and c ~= 13 and c ~= 42 and c ~= 95 then break end
+    j = j - 1
+  end
+  return i, j
+end
+
+-- Text as a reader sees it: link targets, tags and emphasis dropped.
+local function clean_text(s)
+  s = s:gsub("!?%[([^%]]*)%]%b()", "%1"):gsub("<[^>]*>", "")
+  return trim((s:gsub("%*%*", ""):gsub("__", ""):gsub("`", "")))
+end
+
+-- A date as written in a body: '2026-01-25 (UTC)', '2024-05' (a month:
+-- its first day). nil when there is no date to read ('TBD', a
+-- placeholder), so that nothing is reported for it.
+local function body_date(raw)
+  local s = clean_text(raw):gsub("%b()", "")
+  s = trim((s:gsub("%s+[Uu][Tt][Cc]$", "")))
+  if not s:find("%d") or is_placeholder(s) then return nil end
+  if s:find("^%d%d%d%d%-%d%d$") then return s .. "-01", "month" end
+  return s
+end
+
+-- Sets doc[field] from a body value unless the front matter (or an
+-- earlier place in the body) gave it: raw is the value as written at
+-- byte off of sec.text.
+local function body_field(b, doc, field, raw, sec, off)
+  local u = doc.unreadable
+  if doc[field] ~= nil or (u and u[field] ~= nil) then return end
+  local kind, value = body_kinds[field], nil
+  if kind == "date" then
+    value = body_date(raw)
+  elseif kind == "status" then
+    value = doc_status[fold_word(clean_text(raw))]
+  else
+    value = clean_text(raw)
+    if is_placeholder(value) and not value:find("^{{") then value = nil end
+    if kind == "frequency" and value and value:find("^{{") then
+      value = nil
+    end
+  end
+  if not value then return end
+  doc[field] = value
+  b.ctx.text_pos(doc, field, sec, off, #raw)
+  doc.source[field] = "body"
+  if kind == "date" then
+    norm_date(b, doc, field)
+  elseif kind == "frequency" then
+    norm_freq(b, doc, field)
+  end
+end
+
+-- ---- regions of a body: lines as byte ranges of a section's text ----
+
+-- A region is a list of lines, each a section and the first and last
+-- byte of the line in its text: no string is made for a line that holds
+-- nothing to read.
+local function new_region()
+  return {secs = {}, from = {}, to = {}}
+end
+
+-- Adds up to max lines of sec.text from byte pos to r; with stop_blank,
+-- the region ends at the first blank line. Returns the lines added.
+local function add_lines(r, sec, pos, max, stop_blank)
+  local text = sec.text
+  local n, added = #text, 0
+  local secs, from, to = r.secs, r.from, r.to
+  while pos <= n and added < max do
+    local e = text:find("\n", pos, true) or n + 1
+    if stop_blank and not text:find("^[ \t\r]*[^ \t\r\n]", pos) then break end
+    local k = #secs + 1
+    secs[k], from[k], to[k] = sec, pos, e - 1
+    added = added + 1
+    pos = e + 1
+  end
+  return added
+end
+
+-- The line around byte s of text if it is at most max bytes long: its
+-- first and last byte.
+local function short_line_at(text, s, max)
+  local from = s > max and s - max or 1
+  local nl = text:sub(from, s):match(".*\n()")
+  local ls = nl and from + nl - 1 or (from == 1 and 1)
+  if not ls then return nil end
+  local le = (text:find("\n", s, true) or #text + 1) - 1
+  if le - ls + 1 > max then return nil end
+  return ls, le
+end
+
+-- The first byte after each short line of sec.text that holds one of
+-- words and folds to a name in names ('**📋 Document Control:**', with
+-- nothing after the ':'), added to found in order.
+local function marker_lines(sec, words, names, found)
+  local text, seen = sec.text, nil
+  for _, w in ipairs(words) do
+    local pos = 1
+    while true do
+      local s = text:find(w, pos, true)
+      if not s then break end
+      local ls, le = short_line_at(text, s, 120)
+      seen = seen or {}
+      if ls and not seen[ls] then
+        seen[ls] = true
+        local line = text:sub(ls, le)
+        local before, after = line:match("^(.-):(.*)$")
+        if names[fold_name(before or line)]
+           and not (after or ""):find("%w") then
+          found[#found + 1] = le + 2
+        end
+      end
+      pos = s + #w
+    end
+  end
+  table.sort(found)
+end
+
+-- ---- label lines and tables ----
+
+local function is_row(s, a, z)
+  local bar = s:find("^[ \t]*|", a)
+  return bar ~= nil and bar <= z
+end
+
+local function is_rule_row(s, a, z)
+  local line = s:sub(a, z)
+  return line:find("^%s*|?[%s|:%-]+$") ~= nil
+    and line:find("--", 1, true) ~= nil
+end
+
+-- The cells of the table row s[a..z]: first and last byte of each.
+local function row_cells(s, a, z)
+  local cs, ce = {}, {}
+  local pos = s:find("|", a, true) + 1
+  while pos <= z do
+    local bar = s:find("|", pos, true)
+    if not bar or bar > z then
+      local v = s:find("[^ \t\r]", pos)
+      if v and v <= z then cs[#cs + 1], ce[#ce + 1] = pos, z end
+      break
+    end
+    cs[#cs + 1], ce[#ce + 1] = pos, bar - 1
+    pos = bar + 1
+  end
+  return cs, ce
+end
+
+-- 'Label: value' in s[a..z], s being sec.text.
+local function read_pair(b, doc, s, a, z, sec)
+  local colon = s:find(":", a, true)
+  if not colon or colon > z or colon - a > 80 then return end
+  local field = body_labels[fold_label(s:sub(a, colon - 1))]
+  if not field then return end
+  local va, vz = value_span(s, colon + 1, z)
+  if vz >= va then body_field(b, doc, field, s:sub(va, vz), sec, va) end
+end
+
+-- Pairs separated by '|': '**Owner:** CEO | **Version:** 2.6'.
+local function read_pairs(b, doc, s, a, z, sec)
+  while a <= z do
+    local bar = s:find("|", a, true)
+    if bar and bar > z then bar = nil end
+    read_pair(b, doc, s, a, bar and bar - 1 or z, sec)
+    if not bar then return end
+    a = bar + 1
+  end
+end
+
+local function label_cell(s, a, z)
+  local va, vz = value_span(s, a, z)
+  return vz >= va and vz - va < 80
+    and body_labels[fold_label(s:sub(va, vz))] or nil
+end
+
+-- A row of label and value cells: '| Owner | CEO |', '| **Owner:** |
+-- CEO | Version | 2.6 |'; a cell may also hold 'Owner: CEO'.
+local function read_row(b, doc, s, a, z, sec)
+  local cs, ce = row_cells(s, a, z)
+  local i = 1
+  while i <= #cs do
+    local field = i < #cs and label_cell(s, cs[i], ce[i])
+    if field then
+      local va, vz = value_span(s, cs[i + 1], ce[i + 1])
+      if vz >= va then body_field(b, doc, field, s:sub(va, vz), sec, va) end
+      i = i + 2
+    else
+      read_pair(b, doc, s, cs[i], ce[i], sec)
+      i = i + 1
+    end
+  end
+end
+
+-- A header row of labels ('| Owner | Version | Last Updated |') over
+-- the row of values r line k.
+local function read_columns(b, doc, r, h, k)
+  local hs, he = row_cells(r.secs[h].text, r.from[h], r.to[h])
+  local sec = r.secs[k]
+  local s = sec.text
+  local cs, ce = row_cells(s, r.from[k], r.to[k])
+  for i = 1, math.min(#hs, #cs) do
+    local field = label_cell(r.secs[h].text, hs[i], he[i])
+    local va, vz = value_span(s, cs[i], ce[i])
+    if field and vz >= va then
+      body_field(b, doc, field, s:sub(va, vz), sec, va)
+    end
+  end
+end
+
+local function header_labels(s, a, z)
+  local hs, he = row_cells(s, a, z)
+  local n = 0
+  for i = 1, #hs do
+    if label_cell(s, hs[i], he[i]) then n = n + 1 end
+  end
+  return n
+end
+
+-- Whether line k of r is a table row (a rule row when rule is set).
+local function row_at(r, k, rule)
+  local sec = r.secs[k]
+  if not sec then return false end
+  local s, a, z = sec.text, r.from[k], r.to[k]
+  if rule then return is_rule_row(s, a, z) end
+  return is_row(s, a, z)
+end
+
+local function read_region(b, doc, r)
+  local secs, from, to = r.secs, r.from, r.to
+  local i, n = 1, #secs
+  while i <= n do
+    local s, a, z = secs[i].text, from[i], to[i]
+    if is_row(s, a, z) then
+      if row_at(r, i + 1, true) then
+        if header_labels(s, a, z) >= 2 and row_at(r, i + 2) then
+          read_columns(b, doc, r, i, i + 2)
+          i = i + 2
+          while row_at(r, i + 1) do i = i + 1 end
+        else
+          i = i + 1
+        end
+      else
+        read_row(b, doc, s, a, z, secs[i])
+      end
+    else
+      local colon = s:find(":", a, true)
+      if colon and colon <= z then read_pairs(b, doc, s, a, z, secs[i]) end
+    end
+    i = i + 1
+  end
+end
+
+-- ---- revision histories ----
+
+-- How a history entry starts its date.
+local date_shapes = {
+  "^%d%d%d%d%-%d%d?%-%d%d?", "^%d%d%d%d/%d%d?/%d%d?", "^%d%d%d%d%-%d%d",
+  "^%a+%.?%s+%d%d?%a*,?%s+%d%d%d%d", "^%d%d?%a*%s+%a+%.?,?%s+%d%d%d%d",
+}
+
+local function date_end(s, i, z)
+  for _, p in ipairs(date_shapes) do
+    local _, e = s:find(p, i)
+    if e and e <= z then return e end
+  end
+  return nil
+end
+
+-- One dated entry of a history; text is what the entry says.
+local function history_entry(b, doc, list, raw, text, sec, off)
+  local v, precision = body_date(raw)
+  if not v then return end
+  local d, why = date.parse(v)
+  if not d and why == "not a date" then return end
+  local e = {date = v, text = text, kind = "revision", path = doc.path,
+             precision = precision}
+  b.ctx.text_pos(e, "date", sec, off, #raw)
+  norm_date(b, e, "date")
+  list[#list + 1] = e
+end
+
+-- '* 2024-05: text', '- **2023-03-01** - text', '1. Jun 1 2018: text'.
+local function history_item(b, doc, list, s, a, z, sec)
+  local m = s:match("^[ \t]*[%*%-%+][ \t]+()", a)
+            or s:match("^[ \t]*%d+[%.%)][ \t]+()", a)
+  if not m or m > z then return end
+  m = value_span(s, m, z)
+  local e = date_end(s, m, z)
+  if not e then return end
+  local text = s:sub(e + 1, z):gsub("^[%*_%s:%-]+", ""):gsub("^\226\128[\147\148]%s*", "")
+  history_entry(b, doc, list, s:sub(m, e), clean_text(text), sec, m)
+end
+
+-- '| 1.1 | 23 May 2019 | Updated ... |': the date cell, and the rest.
+local function history_row(b, doc, list, s, a, z, sec)
+  local cs, ce = row_cells(s, a, z)
+  local at, words = nil, {}
+  for i = 1, #cs do
+    local va, vz = value_span(s, cs[i], ce[i])
+    if vz >= va then
+      if not at and date_end(s, va, vz) == vz then
+        at = i
+      else
+        words[#words + 1] = clean_text(s:sub(va, vz))
+      end
+    end
+  end
+  if not at then return end
+  local va, vz = value_span(s, cs[at], ce[at])
+  history_entry(b, doc, list, s:sub(va, vz), table.concat(words, " "),
+                sec, va)
+end
+
+local function read_history(b, doc, r, list)
+  for i, sec in ipairs(r.secs) do
+    local s, a, z = sec.text, r.from[i], r.to[i]
+    if is_row(s, a, z) then
+      history_row(b, doc, list, s, a, z, sec)
+    else
+      history_item(b, doc, list, s, a, z, sec)
+    end
+  end
+end
+
+-- ---- where the body keeps its metadata ----
+
+-- The top of the body: its first TOP_LINES lines, headings included.
+local function top_region(sections)
+  local r, left = new_region(), TOP_LINES
+  for _, sec in ipairs(sections) do
+    if left <= 0 then break end
+    if sec.heading then left = left - 1 end
+    left = left - add_lines(r, sec, 1, left, false)
+  end
+  return r
+end
+
+-- Marker lines ('**Document Control:**', '|**Change / Revision
+-- Record**|') of one section, as new regions.
+local function markers(sec, blocks, histories)
+  local at = {}
+  marker_lines(sec, block_words, block_names, at)
+  for i = #at, 1, -1 do
+    local r = new_region()
+    add_lines(r, sec, at[i], BLOCK_LINES, true)
+    blocks[#blocks + 1] = r
+  end
+  at = {}
+  marker_lines(sec, history_words, history_names, at)
+  for i = #at, 1, -1 do
+    local r = new_region()
+    add_lines(r, sec, at[i], HISTORY_LINES, false)
+    histories[#histories + 1] = r
+  end
+end
+
+-- What a heading names: "block", "history" or false. Documents repeat
+-- their headings ('Purpose', 'Scope'), so each answer is remembered.
+local heading_kind = setmetatable({}, {__index = function(t, h)
+  local kind = false
+  if has_word(h:lower(), lower_words) then
+    local name = fold_name(h)
+    kind = block_names[name] and "block" or history_names[name]
+           and "history" or false
+  end
+  t[h] = kind
+  return kind
+end})
+
+-- Metadata blocks and histories, the last first (a document's closing
+-- "Document Control" is its current metadata). A section named like
+-- one is found anywhere; a marker line only where such blocks sit:
+-- before the first heading, and in the last two sections.
+local function body_regions(sections)
+  local blocks, histories = {}, {}
+  local n = #sections
+  for si = n, 1, -1 do
+    local sec = sections[si]
+    local kind = sec.heading and heading_kind[sec.heading]
+    if kind == "block" then
+      local r = new_region()
+      add_lines(r, sec, 1, BLOCK_LINES, false)
+      blocks[#blocks + 1] = r
+    elseif kind == "history" then
+      local r = new_region()
+      add_lines(r, sec, 1, HISTORY_LINES, false)
+      histories[#histories + 1] = r
+    elseif si > n - 2 or sec.level == 0 then
+      markers(sec, blocks, histories)
+    end
+  end
+  return blocks, histories
+end
+
+local function copy_field(b, doc, to, from)
+  if doc[to] == nil and doc[from] ~= nil
+     and not (doc.unreadable and doc.unreadable[to]) then
+    doc[to] = doc[from]
+    place(b, doc, to, doc, from)
+    doc.source[to] = doc.source[from]
+  end
+end
+
+-- Reads owner, version, dates, review cycle, approver and status from
+-- the body where the front matter does not give them: 'Label: value'
+-- lines and label tables at the top of the body and in a "Document
+-- Control" block, then a revision history's newest date as the last
+-- review. Every value keeps its place in the body.
+local function read_body(b, doc, sections)
+  if #sections == 0 then return end
+  read_region(b, doc, top_region(sections))
+  local blocks, histories = body_regions(sections)
+  for _, r in ipairs(blocks) do read_region(b, doc, r) end
+  local list = {}
+  for i = #histories, 1, -1 do read_history(b, doc, histories[i], list) end
+  if #list > 0 then doc.history = list end
+  copy_field(b, doc, "last_reviewed", "effective")
+  if doc.last_reviewed ~= nil or (doc.unreadable
+     and doc.unreadable.last_reviewed) then
+    return
+  end
+  local newest
+  for _, e in ipairs(list) do
+    if type(e.date) == "string" and (not newest or e.date > newest.date) then
+      newest = e
+    end
+  end
+  if newest then
+    doc.last_reviewed = newest.date
+    place(b, doc, "last_reviewed", newest, "date")
+    doc.source.last_reviewed = "body"
+  end
+end
+
+-- ---- what a document is ----
+
 local readme_names = {readme = true, index = true, _index = true}
 
--- A README or index page without front matter is a folder's
--- introduction, not a policy: it stays a document (links may point at
--- it) but is marked so that rules about policies can skip it. One that
--- cites framework ids is treated as a real document.
-local function is_readme(doc, file)
-  if file.front_matter ~= "none" then return false end
-  local base = strip_ext(file.path):match("([^/]+)$"):lower()
-  if not readme_names[base] then return false end
+-- Repository housekeeping: never a policy, whatever it cites.
+local housekeeping_names = {
+  license = true, licence = true, copying = true, notice = true,
+  changelog = true, changes = true, contributing = true,
+  code_of_conduct = true, ["code-of-conduct"] = true, authors = true,
+  contributors = true, maintainers = true, summary = true, todo = true,
+  codeowners = true,
+}
+
+-- Front-matter keys that make a page a document of its own.
+local document_keys = {
+  "id", "acronym", "owner", "maps", "satisfies", "type", "status",
+  "review_frequency", "last_reviewed", "last_updated", "reviewed",
+  "version", "approved_by", "majorRevisions",
+}
+
+local function cites_ids(file)
   for _, s in ipairs(file.sections or {}) do
-    if #ids.scan(s.text) > 0 then return false end
+    if #ids.scan(s.text) > 0 then return true end
   end
-  return true
+  return false
+end
+
+-- A README or index page is a folder's introduction, not a policy: it
+-- stays a document (links may point at it) but is marked so that rules
+-- about policies can skip it; so is repository housekeeping (LICENSE,
+-- CHANGELOG, a GitBook SUMMARY). A README or a Hugo section page
+-- ('_index.md') whose front matter declares document fields, or that
+-- cites framework ids, is a real document; 'index.md' with front
+-- matter is a page of its own (a Hugo page bundle).
+local function is_readme(doc, file)
+  local base = strip_ext(file.path):match("([^/]+)$"):lower()
+  if file.front_matter == "none" and housekeeping_names[base] then
+    return true
+  end
+  if not readme_names[base] then return false end
+  if file.front_matter ~= "none" then
+    if base == "index" then return false end
+    for _, k in ipairs(document_keys) do
+      if doc[k] ~= nil and not doc.defaults[k] then return false end
+    end
+  end
+  return not cites_ids(file)
 end
 
 local function doc_table(b, file)
@@ -915,9 +1514,11 @@ end
 local function doc_aliases(b, doc)
   alias(b, doc, "acronym", "id")
   alias(b, doc, "name", "title")
-  for _, a in ipairs{"last_updated", "reviewed"} do
-    alias(b, doc, a, "last_reviewed")
-  end
+  alias(b, doc, "last_updated", "last_reviewed")
+  alias(b, doc, "reviewed", "last_reviewed")
+  alias(b, doc, "review_cycle", "review_frequency")
+  alias(b, doc, "next_review_date", "next_review")
+  alias(b, doc, "effective_date", "effective")
 end
 
 local function doc_defaults(b, doc, file)
@@ -953,7 +1554,7 @@ local function read_document(b, file)
   local doc = doc_table(b, file)
   if b.seen[doc] then return end
   b.seen[doc] = true
-  doc.defaults = {}
+  doc.defaults, doc.source = {}, {}
   doc_aliases(b, doc)
   stamp(b, doc, "document", file.path)
   if type(doc.type) == "string" then
@@ -962,18 +1563,493 @@ local function read_document(b, file)
   norm_word(b, doc, "status", doc_status, "a document status")
   norm_date(b, doc, "approved")
   norm_date(b, doc, "last_reviewed")
+  norm_date(b, doc, "next_review")
+  norm_date(b, doc, "effective")
   review_from_revisions(b, doc)
   norm_frequencies(b, doc)
   doc_cron(b, doc)
   norm_maps(b, doc)
   norm_idlist(b, doc, "scope")
   norm_idlist(b, doc, "supersedes")
+  read_body(b, doc, file.sections or {})
   doc_defaults(b, doc, file)
   doc.sections = file.sections or {}
   doc.front_matter = file.front_matter
+  doc.template = file.path:find("%.tmpl$") ~= nil
   doc.readme = is_readme(doc, file)
   local out = b.repo.documents
   out[#out + 1] = doc
+end
+-- ---- catalogues: a framework's requirements, not the organisation's ----
+
+-- Fields that only an organisation's own control carries: who runs it,
+-- how often, with which documents and evidence, in what state.
+local implementation_fields = {
+  owner = true, frequency = true, policies = true, documents = true,
+  evidence = true, status = true, systems = true, automated = true,
+  implementation_status = true, responsible_role = true,
+  last_reviewed = true,
+}
+
+-- Fields that mark an entry of a published catalogue: what it aims at,
+-- how it is assessed, where it maps.
+local catalogue_fields = {
+  objective = true, guidelines = true,
+  ["assessment-requirements"] = true, assessment_requirements = true,
+  ["assessment-objectives"] = true, assessment_objectives = true,
+  ["control-objective"] = true, control_objective = true,
+  params = true, parts = true, mappedControls = true,
+}
+
+-- Whether an entry of items carries an implementation field; marked
+-- says whether one carries a catalogue field. An organisation's file
+-- stops at its first entry with an owner.
+local function implemented(items)
+  local marked = false
+  for _, item in pairs(items) do
+    if is_map(item) then
+      for k in pairs(item) do
+        if implementation_fields[k] then return true, marked end
+        if catalogue_fields[k] then marked = true end
+      end
+    end
+  end
+  return false, marked
+end
+
+-- A 'controls' register is a catalogue when some entry carries a
+-- catalogue field and no entry an implementation field (OSSF baseline,
+-- Gemara control catalogues).
+local function is_catalogue(items)
+  if type(items) ~= "table" then return false end
+  local impl, marked = implemented(items)
+  return marked and not impl
+end
+
+-- Strips a revision suffix: 'NIST 800-53r4', '800-53 rev. 5'.
+local function without_revision(name)
+  return (name:gsub("%s*[Rr][Ee]?[Vv]?%.?%s*%d+$", ""))
+end
+
+-- The framework a catalogue's title names: 'SOC 2 Security' is SOC 2,
+-- 'NIST 800-53r4' is NIST SP 800-53. Trailing words without a digit are
+-- dropped one by one, never a version: 'NIST CSF 1.1' stays unknown
+-- rather than becoming CSF 2.0.
+local function framework_of_title(title)
+  local words = {}
+  for w in title:gmatch("[^%s,;]+") do words[#words + 1] = w end
+  while #words > 0 do
+    local name = table.concat(words, " ")
+    local fw = ids.framework(name) or ids.framework(without_revision(name))
+    if fw then return fw end
+    if words[#words]:find("%d") then return nil end
+    words[#words] = nil
+  end
+  return nil
+end
+
+local function catalogue_name(root, path)
+  for _, k in ipairs{"standard", "title", "name"} do
+    local v = root[k]
+    if type(v) == "string" and trim(v) ~= "" then return trim(v), k end
+  end
+  local meta = root.metadata
+  if is_map(meta) and type(meta.title) == "string" then
+    return trim(meta.title)
+  end
+  return strip_ext(path):match("([^/]+)$")
+end
+
+-- The file's root becomes the standard, as a comply standard does.
+local function new_standard(b, root, path)
+  local name, key = catalogue_name(root, path)
+  if root.name == nil then
+    root.name = name
+    if key then place(b, root, "name", root, key) end
+  end
+  root.kind, root.path = "standard", path
+  root.framework = framework_of_title(name)
+  return root
+end
+
+-- A standard answers to its raw ids as a comply standard does (its
+-- criteria are its keys): st[raw_id] is the requirement, and
+-- ctx.key_where(st, raw_id) the line that names it.
+local function index_raw(b, st, raw, req, from)
+  if st[raw] == nil then
+    st[raw] = req
+    place(b, st, raw, req, from)
+  end
+end
+
+-- A catalogue entry becomes a requirement: its id canonical under the
+-- catalogue's framework, raw_id as written, at the place of idkey.
+local function catalogue_entry(b, st, item, idkey, path)
+  local raw = item[idkey]
+  if type(raw) ~= "string" then return nil end
+  item.kind, item.path = "requirement", path
+  item.raw_id = raw
+  item.id = st.framework and ids.canonical(st.framework, raw) or trim(raw)
+  if idkey ~= "id" then place(b, item, "id", item, idkey) end
+  index_raw(b, st, raw, item, idkey)
+  return item
+end
+
+-- Gemara guidelines, '[{reference-id: CSF, entries: [{reference-id:
+-- PR.AA-01}]}]', read as the requirement's maps. A catalogue maps to
+-- the frameworks its authors chose: unknown keys are kept, not reported.
+local function guideline_maps(b, item)
+  local g = item.guidelines
+  if item.maps ~= nil or not is_list(g) then return end
+  local m = {}
+  b.ctx.set_pos(m, item, "guidelines")
+  for _, ref in ipairs(g) do
+    local key = is_map(ref) and ref["reference-id"]
+    if type(key) == "string" and trim(key) ~= "" and is_list(ref.entries)
+    then
+      local fw = ids.framework(key)
+      local name = fw or trim(key)
+      local list = m[name]
+      if not list then
+        list = {}
+        b.ctx.set_pos(list, ref, "reference-id")
+        m[name] = list
+      end
+      for _, e in ipairs(ref.entries) do
+        local id = is_map(e) and e["reference-id"]
+        if type(id) == "string" then
+          list[#list + 1] = fw and ids.canonical(fw, id) or trim(id)
+          place(b, list, #list, e, "reference-id")
+        end
+      end
+    end
+  end
+  item.maps = m
+end
+
+local mapping_keys = {"implemented_by", "mappedControls", "mapped_controls"}
+
+-- The ids of what implements a requirement (JupiterOne mappedControls),
+-- as req.implemented_by.
+local function entry_mappings(b, req)
+  for _, k in ipairs(mapping_keys) do alias(b, req, k, "implemented_by") end
+  norm_idlist(b, req, "implemented_by")
+end
+
+-- A catalogue in a 'controls' register (list or mapping by id).
+local function read_catalogue(b, root, items, path)
+  local st = new_standard(b, root, path)
+  local reqs = {}
+  b.ctx.set_pos(reqs, root, "controls")
+  local keys = is_map(items) and keys_in_file_order(b, items)
+  for i = 1, keys and #keys or #items do
+    local item = keys and items[keys[i]] or items[i]
+    if is_map(item) then
+      if keys and item.id == nil then
+        item.id = keys[i]
+        place(b, item, "id", items, keys[i])
+      end
+      local req = catalogue_entry(b, st, item,
+        (item.id == nil and item.ref ~= nil) and "ref" or "id", path)
+      if req then
+        guideline_maps(b, req)
+        entry_mappings(b, req)
+        reqs[#reqs + 1] = req
+      end
+    end
+  end
+  st.requirements = reqs
+  b.repo.standards[#b.repo.standards + 1] = st
+end
+
+-- ---- catalogues in groups (JupiterOne standards/*.json) ----
+
+local group_keys = {"domains", "sections", "groups", "families",
+                    "categories"}
+local entry_keys = {"controls", "requirements"}
+
+-- 'standard: NAME' and groups of entries, each with a 'ref' or an 'id':
+-- the groups and the key of their entry lists, or nil.
+local function catalogue_groups(root)
+  if type(root.standard) ~= "string" then return nil end
+  for _, gk in ipairs(group_keys) do
+    local groups = root[gk]
+    if is_list(groups) then
+      for _, g in ipairs(groups) do
+        for _, ek in ipairs(entry_keys) do
+          if is_map(g) and is_list(g[ek]) and g[ek][1] ~= nil
+             and not implemented(g[ek]) then
+            return groups, ek
+          end
+        end
+      end
+    end
+  end
+  return nil
+end
+
+local function entry_ref(e)
+  if not is_map(e) then return nil end
+  if type(e.ref) == "string" then return e.ref, "ref" end
+  if type(e.id) == "string" then return e.id, "id" end
+  return nil
+end
+
+-- An inverted catalogue names the repository's own documents as its
+-- entries and the requirement in the group title ('【CC1.1】 The
+-- entity...'): the group is the requirement, its entries implement it.
+local function group_requirement(b, st, g, ek, path)
+  local title = type(g.title) == "string" and g.title
+                or type(g.name) == "string" and g.name
+  if not title then return nil end
+  g.kind, g.path = "requirement", path
+  if type(g.id) ~= "string" then
+    for _, hit in ipairs(ids.scan(title)) do
+      if not st.framework or hit.framework == st.framework then
+        g.id, g.raw_id = hit.id, hit.raw
+        break
+      end
+    end
+    if not g.id then
+      g.id = clean_title(title:match("[^\n]*"):gsub("^[^%w]+", ""))
+    end
+    place(b, g, "id", g, g.title == title and "title" or "name")
+    if g.raw_id then index_raw(b, st, g.raw_id, g, "id") end
+  end
+  local impl = {}
+  b.ctx.set_pos(impl, g, ek)
+  for _, e in ipairs(g[ek]) do
+    local r, k = entry_ref(e)
+    if r then
+      impl[#impl + 1] = trim(r)
+      place(b, impl, #impl, e, k)
+    end
+  end
+  g.implemented_by = impl
+  return g
+end
+
+-- Read once every document is known: whether the entries are the
+-- repository's own documents decides the catalogue's direction.
+local function read_grouped_catalogue(b, c, own)
+  local root, groups, ek = c.root, c.groups, c.ek
+  if is_placeholder(root.standard) then return end
+  local st = new_standard(b, root, c.path)
+  local total, mine = 0, 0
+  for _, g in ipairs(groups) do
+    if is_map(g) and is_list(g[ek]) then
+      for _, e in ipairs(g[ek]) do
+        local r = entry_ref(e)
+        if r then
+          total = total + 1
+          if own[trim(r)] then mine = mine + 1 end
+        end
+      end
+    end
+  end
+  local reqs = {}
+  b.ctx.set_pos(reqs, root, "standard")
+  for _, g in ipairs(groups) do
+    if is_map(g) and is_list(g[ek]) then
+      if total > 0 and mine * 2 > total then
+        reqs[#reqs + 1] = group_requirement(b, st, g, ek, c.path)
+      else
+        for _, e in ipairs(g[ek]) do
+          local r, k = entry_ref(e)
+          if r then
+            local req = catalogue_entry(b, st, e, k, c.path)
+            entry_mappings(b, req)
+            reqs[#reqs + 1] = req
+          end
+        end
+      end
+    end
+  end
+  st.requirements = reqs
+  b.repo.standards[#b.repo.standards + 1] = st
+end
+
+-- The names a catalogue entry may use for a document or control of the
+-- repository: ids, and document file names without extension.
+local function own_names(repo)
+  local own = {}
+  for _, doc in ipairs(repo.documents) do
+    if type(doc.id) == "string" then own[doc.id] = true end
+    own[strip_ext(doc.path):match("([^/]+)$")] = true
+  end
+  for _, c in ipairs(repo.controls) do
+    if type(c.id) == "string" then own[c.id] = true end
+  end
+  return own
+end
+
+-- ---- declarations: data files that give documents their ids ----
+
+-- A top-level list of '{id, file, name}' entries under one of these keys
+-- declares the id and name of the document in that file (JupiterOne's
+-- config.json); the key gives the document's type when it has none.
+local declaration_keys = {
+  {key = "policies", type = "policy"}, {key = "procedures", type =
+  "procedure"}, {key = "standards", type = "standard"},
+  {key = "narratives", type = "narrative"}, {key = "plans", type = "plan"},
+  {key = "records", type = "record"}, {key = "references"},
+  {key = "documents"},
+}
+
+local function declaration_item(item)
+  return is_map(item) and type(item.id) == "string"
+    and (type(item.file) == "string" or type(item.path) == "string")
+end
+
+local function read_declarations(b, root, path)
+  local found = false
+  for _, d in ipairs(declaration_keys) do
+    local list = root[d.key]
+    if is_list(list) then
+      for _, item in ipairs(list) do
+        if declaration_item(item) and not b.seen[item] then
+          b.seen[item] = true
+          found = true
+          alias(b, item, "path", "file")
+          item.kind, item.path = "declaration", path
+          item.id = trim(item.id)
+          item.file = trim(item.file)
+          item.declares = d.type
+          norm_bool(b, item, "adopted")
+          norm_bool(b, item, "applicable")
+          norm_idlist(b, item, "procedures")
+          b.repo.declarations[#b.repo.declarations + 1] = item
+        end
+      end
+    end
+  end
+  return found
+end
+
+-- The document a declaration names: its file relative to the declaring
+-- file's folder (else to the root), as written or with the extension a
+-- template or Markdown file adds.
+local function declared_document(item, by_path)
+  local f = item.file
+  local dir = dir_of(item.path)
+  for _, base in ipairs{f:sub(1, 1) ~= "/" and dir or nil, ""} do
+    local rel = clean_path(base ~= "" and (base .. "/" .. f) or f)
+    if rel then
+      for _, ext in ipairs{"", ".tmpl", ".md", ".md.tmpl", ".markdown"} do
+        local doc = by_path[rel .. ext]
+        if doc then return doc end
+      end
+    end
+  end
+  return nil
+end
+
+local function declare(doc, item)
+  doc.declaration = item
+  if doc.defaults.id then
+    doc.id, doc.defaults.id, doc.source.id = item.id, nil, "declaration"
+  end
+  local name = type(item.name) == "string" and item.name or item.title
+  if type(name) == "string" and trim(name) ~= ""
+     and (doc.title == nil or doc.defaults.title) then
+    doc.title, doc.defaults.title = trim(name), nil
+    doc.source.title = "declaration"
+  end
+  if item.declares and doc.defaults.type then
+    doc.type, doc.defaults.type = item.declares, nil
+    doc.source.type = "declaration"
+  end
+  if item.adopted == false or item.applicable == false then
+    doc.adopted = false
+  end
+  if is_list(item.procedures) then doc.procedures = item.procedures end
+end
+
+-- Gives declared documents their ids, then marks the documents a policy
+-- lists as its procedures as parts of it (doc.part_of: the policy's id).
+local function apply_declarations(b)
+  local decls = b.repo.declarations
+  if #decls == 0 then return end
+  local by_path = {}
+  for _, doc in ipairs(b.repo.documents) do by_path[doc.path] = doc end
+  for _, item in ipairs(decls) do
+    local doc = declared_document(item, by_path)
+    item.document = doc
+    if doc and not doc.declaration then declare(doc, item) end
+  end
+  local by_id = {}
+  for _, doc in ipairs(b.repo.documents) do
+    if type(doc.id) == "string" and not by_id[doc.id] then
+      by_id[doc.id] = doc
+    end
+  end
+  for _, doc in ipairs(b.repo.documents) do
+    for _, id in ipairs(is_list(doc.procedures) and doc.procedures or {}) do
+      local part = by_id[id]
+      if part and part ~= doc and part.part_of == nil then
+        part.part_of = doc.id
+      end
+    end
+  end
+end
+
+-- ---- other data files ----
+
+-- A value written as a calendar date (YYYY-MM-DD) in a data file the
+-- model does not otherwise read is still meant as a date: one that names
+-- no real day ('2013-13-05') is reported wherever it sits. Nothing else
+-- in such a file is guessed at.
+local function check_dates(b, t, path, depth)
+  if depth > 32 or b.seen[t] then return end
+  b.seen[t] = true
+  for k, v in pairs(t) do
+    if type(v) == "string" then
+      if #v == 10 and v:find("^%d%d%d%d%-%d%d%-%d%d$") then
+        local d, why = date.parse(v)
+        if not d then
+          report(b, "invalid-value", "warning", t, k,
+            ("cannot read '%s' as a date: %s; write it as YYYY-MM-DD")
+              :format(v, why), ("value:%s:%s:%s"):format(path,
+              tostring(k), v))
+        end
+      end
+    elseif type(v) == "table" then
+      check_dates(b, v, path, depth + 1)
+    end
+  end
+end
+
+local function read_data_root(b, root, path)
+  if not is_map(root) then return end
+  if is_component(root) then return read_component(b, root, path) end
+  local used = false
+  local catalogue = root.controls ~= nil and is_catalogue(root.controls)
+  if catalogue then
+    read_catalogue(b, root, root.controls, path)
+    used = true
+  end
+  local groups, ek = catalogue_groups(root)
+  if groups then
+    b.grouped[#b.grouped + 1] = {root = root, path = path, groups = groups,
+                                 ek = ek}
+    used = true
+  end
+  for _, reg in ipairs(registers) do
+    if root[reg.key] ~= nil and not (catalogue and reg.key == "controls")
+    then
+      read_register(b, reg, root[reg.key], path)
+      used = true
+    end
+  end
+  if root.scope ~= nil then read_scope(b, root.scope, path) end
+  if root.isms ~= nil then read_isms(b, root.isms, path) end
+  used = used or root.scope ~= nil or root.isms ~= nil
+  used = read_declarations(b, root, path) or used
+  if not used and is_standard(root) then
+    read_standard(b, root, path)
+    used = true
+  end
+  if not used then check_dates(b, root, path, 0) end
 end
 
 -- ---- the repository ----
@@ -982,7 +2058,7 @@ local function new_repo(files)
   return {
     files = files, documents = {}, controls = {}, systems = {},
     scope = {}, soa = {}, evidence = {}, risks = {}, vendors = {},
-    standards = {},
+    standards = {}, declarations = {},
     isms = {internal_audits = {}, management_reviews = {},
             nonconformities = {}, improvements = {}, objectives = {}},
     index = {},
@@ -1003,8 +2079,12 @@ local function build_index(repo)
 end
 
 -- Builds the repository model from the loader's files (sorted by path).
+-- Declarations and grouped catalogues wait until every document is
+-- read: they name documents in other files.
 function M.build(files, ctx)
-  local b = {ctx = ctx, repo = new_repo(files), seen = {}, unknown_fw = {}}
+  local b = {ctx = ctx, repo = new_repo(files), seen = {}, unknown_fw = {},
+             unknown_list = {}, spellings = {}, spelling_list = {},
+             grouped = {}}
   for _, file in ipairs(files) do
     if file.kind == "markdown" then
       read_document(b, file)
@@ -1014,6 +2094,12 @@ function M.build(files, ctx)
       end
     end
   end
+  apply_declarations(b)
+  if #b.grouped > 0 then
+    local own = own_names(b.repo)
+    for _, c in ipairs(b.grouped) do read_grouped_catalogue(b, c, own) end
+  end
+  report_unknown_frameworks(b)
   build_index(b.repo)
   return b.repo
 end

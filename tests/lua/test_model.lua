@@ -94,6 +94,20 @@ local function new_ctx(config)
       local p = pos_of(dst, file)
       p.file, p.self = file, {line = line, col = col}
     end,
+    text_pos = function(dst, dk, sec, off, len)
+      local sp = POS[sec]
+      if not sp or not sec.text or off < 1 or off > #sec.text + 1 then
+        return
+      end
+      local before = sec.text:sub(1, off - 1)
+      local _, nl = before:gsub("\n", "")
+      local ls = before:match(".*\n()") or 1
+      local n = {line = sec.body_line + nl,
+                 col = (utf8.len(sec.text:sub(ls, off - 1)) or off - ls) + 1}
+      local p = pos_of(dst, sp.file)
+      p.self = p.self or n
+      p.slots[dk] = {key = n, value = n}
+    end,
     new_at = function(file, line, col)
       local t = {}
       pos_of(t, file).self = {line = line or 1, col = col or 1}

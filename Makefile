@@ -89,6 +89,9 @@ unit-tests: $(TESTS)
 
 fixture-tests: $(BIN)
 	./$(BIN) test tests/fixtures
+	./$(BIN) test examples/acme examples/clean
+	./$(BIN) test --rules examples/custom-rules/lint-rules \
+	    examples/custom-rules/lint-rules/tests
 
 cli-tests: $(BIN)
 	sh tests/cli.sh ./$(BIN)

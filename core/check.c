@@ -169,9 +169,30 @@ static int load_rule_dir(struct al_check *c, const char *dir)
     return 0;
 }
 
+/*
+ * Loads each rule directory once, however it was named (the config's
+ * rule_paths, --rules, a relative and an absolute path to one place).
+ */
+static int load_rule_dir_once(struct al_check *c, const char *dir,
+                              char ***seen, size_t *nseen)
+{
+    char real[PATH_MAX];
+    size_t i;
+
+    if (realpath(dir, real) != NULL) {
+        for (i = 0; i < *nseen; i++)
+            if (strcmp((*seen)[i], real) == 0)
+                return 0;
+        *seen = al_realloc(*seen, (*nseen + 1) * sizeof(**seen));
+        (*seen)[(*nseen)++] = al_strdup(real);
+    }
+    return load_rule_dir(c, dir);
+}
+
 static int load_rules(struct al_check *c, const struct al_check_opts *o)
 {
-    size_t i;
+    char **seen = NULL;
+    size_t i, nseen = 0;
     int rc = 0;
 
     al_lua_load_builtin_rules(c->lua);
@@ -179,11 +200,14 @@ static int load_rules(struct al_check *c, const struct al_check_opts *o)
         char *dir = c->config.rule_paths.v[i][0] == '/'
                     ? al_strdup(c->config.rule_paths.v[i])
                     : al_printf("%s/%s", c->root, c->config.rule_paths.v[i]);
-        rc |= load_rule_dir(c, dir);
+        rc |= load_rule_dir_once(c, dir, &seen, &nseen);
         al_free(dir);
     }
     for (i = 0; i < o->nrule_dirs; i++)
-        rc |= load_rule_dir(c, o->rule_dirs[i]);
+        rc |= load_rule_dir_once(c, o->rule_dirs[i], &seen, &nseen);
+    for (i = 0; i < nseen; i++)
+        al_free(seen[i]);
+    al_free(seen);
     return rc;
 }
 

@@ -30,6 +30,8 @@ local freq = require("auditlint.freq")
 local ids = require("auditlint.ids")
 local text = require("auditlint.text")
 
+local EMPTY = {}
+
 -- ---- names ----
 
 local fw_names = {
@@ -156,26 +158,26 @@ local function lower_field(c, f)
   return v
 end
 
--- A control as the checks read it: lowercase title and description,
--- and the content words of its title, computed when first needed.
+-- A control as the checks read it: lowercase title and description;
+-- control_words adds the content words of its title when first needed.
 local function control_view(c)
-  local v = {title = lower_field(c, "title"),
-             desc = lower_field(c, "description")}
-  function v.words()
-    if not v.word_list then
-      v.word_list = text.content_words(v.title, {control = true})
-      v.word_set = {}
-      for _, w in ipairs(v.word_list) do v.word_set[w] = true end
-    end
-    return v.word_list, v.word_set
+  return {title = lower_field(c, "title"),
+          desc = lower_field(c, "description")}
+end
+
+local function control_words(cv)
+  if not cv.word_list then
+    cv.word_list = text.content_words(cv.title, {control = true})
+    cv.word_set = {}
+    for _, w in ipairs(cv.word_list) do cv.word_set[w] = true end
   end
-  return v
+  return cv.word_list, cv.word_set
 end
 
 local phrase_words = {}
 
 local function shares_word(cv, phrase)
-  local _, set = cv.words()
+  local _, set = control_words(cv)
   phrase_words[phrase] = phrase_words[phrase] or text.content_words(phrase)
   for _, w in ipairs(phrase_words[phrase]) do
     if set[w] then return true end
@@ -183,38 +185,37 @@ local function shares_word(cv, phrase)
   return false
 end
 
--- Calls visit(entry) for every phrase entry whose first word s holds.
-local function candidates(idx, s, visit)
-  for _, e in ipairs(idx.always) do visit(e) end
-  local seen = {}
-  for w in s:gmatch("%w+") do
-    local list = not seen[w] and idx.by_word[w]
-    if list then
-      seen[w] = true
-      for _, e in ipairs(list) do visit(e) end
-    end
+local function try_phrase(cv, e, m)
+  if m[e.list] then return true end
+  if cv.title:find(e.phrase, 1, true) then
+    m[e.list] = true
+    return true
   end
+  if cv.desc:find(e.phrase, 1, true) then
+    if cv.title == "" or shares_word(cv, e.phrase) then m[e.list] = true end
+    return true
+  end
+  return false
 end
 
 -- The activity lists (by table) that the control is about: a phrase in
 -- its title, or in its description when the title shares a word with
 -- the phrase (a description that says 'as part of vulnerability
--- management' does not make a patching control a scan). Second result:
+-- management' does not make a patching control a scan). Only phrases
+-- whose first word the text holds are looked for. Second result:
 -- whether any phrase appears anywhere in its text.
 local function matched_lists(lk, cv)
-  local m, any = {}, false
-  local text_all = cv.title .. " " .. cv.desc
-  candidates(lk.phrases, text_all, function(e)
-    if m[e.list] then return end
-    if cv.title:find(e.phrase, 1, true) then
-      m[e.list], any = true, true
-    elseif cv.desc:find(e.phrase, 1, true) then
-      any = true
-      if cv.title == "" or shares_word(cv, e.phrase) then
-        m[e.list] = true
+  local m, any, idx = {}, false, lk.phrases
+  for _, e in ipairs(idx.always) do
+    any = try_phrase(cv, e, m) or any
+  end
+  for _, part in ipairs{cv.title, cv.desc} do
+    for w in part:gmatch("%w+") do
+      for _, e in ipairs(idx.by_word[w] or EMPTY) do
+        any = try_phrase(cv, e, m) or any
       end
     end
-  end)
+  end
   return m, any
 end
 
@@ -384,7 +385,10 @@ local function lists_of(cs, lk)
   if not cs.lists then
     cs.lists = {}
     for _, list in ipairs(lk.activity_lists) do
-      if text.find_phrase(cs.text, list) then cs.lists[list] = true end
+      if text.phrase_near(cs.text, list, cs.cad_first, cs.cad_last,
+                          text.near_words) then
+        cs.lists[list] = true
+      end
     end
   end
   return cs.lists
@@ -409,7 +413,7 @@ end
 
 -- The content words of a control's title when there are two to six.
 local function title_words(cv)
-  local words = cv.words()
+  local words = control_words(cv)
   if #words < 2 or #words > 6 then return nil end
   return words
 end

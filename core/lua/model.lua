@@ -19,6 +19,14 @@ local function trim(s)
   return (s:gsub("^%s+", ""):gsub("%s+$", ""))
 end
 
+-- Registers repeat the same ids and words many times: b.trimmed[s] is
+-- trim(s), remembered for one build, so the common case is one read.
+local trim_memo = {__index = function(t, s)
+  local v = trim(s)
+  t[s] = v
+  return v
+end}
+
 -- Mappings and sequences both arrive as tables; a sequence has item 1.
 local function is_map(v)
   return type(v) == "table" and v[1] == nil
@@ -253,7 +261,7 @@ end
 local function norm_id(b, obj, field)
   local v = obj[field or "id"]
   if type(v) == "string" then
-    obj[field or "id"] = trim(v)
+    obj[field or "id"] = b.trimmed[v]
   elseif v ~= nil then
     set_unreadable(b, obj, field or "id", "invalid-value",
       "an id must be a single value, not a list or mapping")
@@ -274,9 +282,11 @@ local function norm_idlist(b, obj, field)
       end
     end
     obj[field] = list
-  elseif is_list(v) then
-    for i, item in ipairs(v) do
-      if type(item) == "string" then v[i] = trim(item) end
+  elseif type(v) == "table" then
+    local memo = b.trimmed
+    for i = 1, #v do
+      local item = v[i]
+      if type(item) == "string" then v[i] = memo[item] end
     end
   end
 end
@@ -374,11 +384,23 @@ end
 
 -- Canonical ids in place; an id that does not read stays as written
 -- (trimmed) for the malformed-id rule.
-local function canonical_ids(fw, list)
-  for i, v in ipairs(list) do
-    if type(v) == "string" then
-      list[i] = ids.canonical(fw, v) or trim(v)
-    end
+-- b.canonical[fw][id]: the canonical form of id under fw, else id
+-- trimmed; remembered for one build.
+local canonical_memo = {__index = function(t, fw)
+  local memo = setmetatable({}, {__index = function(m, v)
+    local c = ids.canonical(fw, v) or trim(v)
+    m[v] = c
+    return c
+  end})
+  t[fw] = memo
+  return memo
+end}
+
+local function canonical_ids(b, fw, list)
+  local memo = b.canonical[fw]
+  for i = 1, #list do
+    local v = list[i]
+    if type(v) == "string" then list[i] = memo[v] end
   end
 end
 
@@ -421,7 +443,11 @@ local function norm_maps(b, obj)
       keys[n] = k
     end
   end
-  if n > 1 then table.sort(keys) end
+  if n == 2 then
+    if keys[2] < keys[1] then keys[1], keys[2] = keys[2], keys[1] end
+  elseif n > 2 then
+    table.sort(keys)
+  end
   for i = 1, n do
     local key = keys[i]
     keys[i] = nil
@@ -430,7 +456,7 @@ local function norm_maps(b, obj)
     if not fw then
       unknown_framework(b, key, m, key)
     else
-      if is_list(m[key]) then canonical_ids(fw, m[key]) end
+      if is_list(m[key]) then canonical_ids(b, fw, m[key]) end
       if fw ~= key then
         framework_spelling(b, key, fw)
         rename_framework(b, m, key, fw)
@@ -533,21 +559,27 @@ end
 
 -- ---- registers ----
 
--- OpenControl names the accountable party 'responsible_role'.
+-- OpenControl names the accountable party 'responsible_role'. This runs
+-- once per control, so a field is tested here before a helper is called
+-- for it: most controls have few of these fields.
 local function norm_control(b, c)
-  alias(b, c, "name", "title")
-  alias(b, c, "documents", "policies")
-  alias(b, c, "responsible_role", "owner")
-  alias(b, c, "last_updated", "last_reviewed")
-  alias(b, c, "reviewed", "last_reviewed")
-  norm_idlist(b, c, "policies")
-  norm_idlist(b, c, "evidence")
-  norm_idlist(b, c, "systems")
-  norm_date(b, c, "last_reviewed")
-  norm_bool(b, c, "automated")
-  norm_word(b, c, "status", control_status, "a control status")
+  if c.title == nil then alias(b, c, "name", "title") end
+  if c.policies == nil then alias(b, c, "documents", "policies") end
+  if c.owner == nil then alias(b, c, "responsible_role", "owner") end
+  if c.last_reviewed == nil then
+    alias(b, c, "last_updated", "last_reviewed")
+    alias(b, c, "reviewed", "last_reviewed")
+  end
+  if c.policies ~= nil then norm_idlist(b, c, "policies") end
+  if c.evidence ~= nil then norm_idlist(b, c, "evidence") end
+  if c.systems ~= nil then norm_idlist(b, c, "systems") end
+  if c.last_reviewed ~= nil then norm_date(b, c, "last_reviewed") end
+  if c.automated ~= nil then norm_bool(b, c, "automated") end
+  if c.status ~= nil then
+    norm_word(b, c, "status", control_status, "a control status")
+  end
   norm_frequencies(b, c)
-  norm_maps(b, c)
+  if c.maps ~= nil or c.satisfies ~= nil then norm_maps(b, c) end
 end
 
 local function norm_system(b, s)
@@ -555,14 +587,14 @@ local function norm_system(b, s)
 end
 
 local function norm_evidence(b, e)
-  alias(b, e, "name", "title")
-  norm_idlist(b, e, "controls")
-  norm_date(b, e, "collected")
+  if e.title == nil then alias(b, e, "name", "title") end
+  if e.controls ~= nil then norm_idlist(b, e, "controls") end
+  if e.collected ~= nil then norm_date(b, e, "collected") end
   if is_map(e.period) then
     norm_date(b, e.period, "from")
     norm_date(b, e.period, "to")
   end
-  norm_bool(b, e, "automated")
+  if e.automated ~= nil then norm_bool(b, e, "automated") end
   norm_frequencies(b, e)
 end
 
@@ -626,25 +658,27 @@ local function register_item(b, list, i, item)
   return obj
 end
 
-local function add_object(b, reg, obj, path)
-  if b.seen[obj] then
-    local out = b.repo[reg.key]
-    out[#out + 1] = obj
-    return
+local function add_object(b, reg, obj, path, out)
+  local seen = b.seen
+  if not seen[obj] then
+    seen[obj] = true
+    obj.kind, obj.path = reg.kind, path
+    if obj.id ~= nil then norm_id(b, obj) end
+    reg.norm(b, obj)
   end
-  b.seen[obj] = true
-  stamp(b, obj, reg.kind, path)
-  reg.norm(b, obj)
-  local out = b.repo[reg.key]
   out[#out + 1] = obj
 end
 
 -- A register is a list of items, or a mapping from id to item.
 local function read_register(b, reg, v, path)
+  local out = b.repo[reg.key]
   if is_list(v) then
-    for i, item in ipairs(v) do
-      local obj = register_item(b, v, i, item)
-      if obj then add_object(b, reg, obj, path) end
+    for i = 1, #v do
+      local item = v[i]
+      if type(item) ~= "table" or item[1] ~= nil then
+        item = register_item(b, v, i, item)
+      end
+      if item then add_object(b, reg, item, path, out) end
     end
   elseif is_map(v) then
     for _, k in ipairs(keys_in_file_order(b, v)) do
@@ -654,7 +688,7 @@ local function read_register(b, reg, v, path)
           obj.id = k
           place(b, obj, "id", v, k)
         end
-        add_object(b, reg, obj, path)
+        add_object(b, reg, obj, path, out)
       end
     end
   end
@@ -2084,7 +2118,8 @@ end
 function M.build(files, ctx)
   local b = {ctx = ctx, repo = new_repo(files), seen = {}, unknown_fw = {},
              unknown_list = {}, spellings = {}, spelling_list = {},
-             grouped = {}}
+             grouped = {}, trimmed = setmetatable({}, trim_memo),
+             canonical = setmetatable({}, canonical_memo)}
   for _, file in ipairs(files) do
     if file.kind == "markdown" then
       read_document(b, file)

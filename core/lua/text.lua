@@ -307,14 +307,49 @@ function M.cadence_sentences(section)
         if x.freq ~= (c and c.freq) or not x.freq then one = false end
       end
       if one then
+        local before = M.squeeze(low:sub(s[1], c.first - 1))
+        local phrase = M.squeeze(low:sub(c.first, c.last))
         hit[#hit + 1] = {first = s[1], last = s[2], freq = c.freq,
                          at = c.first, len = c.last - c.first + 1,
-                         text = M.squeeze(low:sub(s[1], s[2]))}
+                         text = M.squeeze(low:sub(s[1], s[2])),
+                         cad_first = #before + 1,
+                         cad_last = #before + #phrase}
       end
     end
   end
   cadence_cache[section] = hit
   return hit
+end
+
+-- How far, in words, an activity phrase may be from the cadence it is
+-- given ('user access reviews are performed every quarter': 3).
+M.near_words = 6
+
+local function words_in(s)
+  local _, n = s:gsub("%w+", "")
+  return n
+end
+
+-- The first phrase of list that occurs in s within max_words words of
+-- the span [a, b] (a cadence phrase), or nil. An occurrence right after
+-- 'physical' is about premises, not the activity ('physical security
+-- monitoring').
+function M.phrase_near(s, list, a, b, max_words)
+  for _, p in ipairs(list or {}) do
+    local pos = 1
+    while p ~= "" do
+      local x, y = s:find(p, pos, true)
+      if not x then break end
+      local gap = (y < a and s:sub(y + 1, a - 1))
+        or (x > b and s:sub(b + 1, x - 1)) or ""
+      if words_in(gap) <= max_words
+         and not s:sub(1, x - 1):match("physical%s*$") then
+        return p
+      end
+      pos = y + 1
+    end
+  end
+  return nil
 end
 
 -- The first phrase of list that s contains, or nil (plain substring
@@ -416,8 +451,29 @@ local retention_verbs = {"retain", "retention", "kept", "stored",
 -- Retention periods: '<subject> ... retained for 90 days',
 -- 'retention period of one year'. Each unit word is read with the word
 -- before it as its quantity.
-local function retentions(s, out)
-  if not mentions_any(s, retention_verbs) then return end
+-- Words that make a period one storage tier ('90 days online, then
+-- archived') rather than the retention period.
+local tier_words = {"online", "in the environment", "hot storage",
+                    "searchable", "immediately available",
+                    "readily available", "then archived",
+                    "before archiv", "before being archived"}
+
+local tier_followers = {"beyond that", "after that", "after this",
+                        "thereafter", "then "}
+
+local function tiered(s, following)
+  if mentions_any(s, tier_words) then return true end
+  following = following and following:match("^%s*(.*)") or ""
+  for _, f in ipairs(tier_followers) do
+    if following:sub(1, #f) == f then return true end
+  end
+  return false
+end
+
+local function retentions(s, out, following)
+  if not mentions_any(s, retention_verbs) or tiered(s, following) then
+    return
+  end
   for u, b in s:gmatch("%f[%a](%a+)()") do
     local unit = u:gsub("s$", "")
     if unit_days[unit] then
@@ -522,15 +578,19 @@ local function recovery_objectives(s, out)
   end
 end
 
--- The parameters that the lowercase, squeezed sentence s states:
--- retention periods (value in days), minimum password lengths
--- (characters) and RTO/RPO (minutes). Each is {param=, subject=,
--- value=, at=, len=}, at and len locating the quantity in s. A sentence
--- that gives two different values for one parameter states none.
-function M.parameters(s, about_passwords)
+-- The parameters that the lowercase sentence s states: retention
+-- periods (value in days), minimum password lengths (characters) and
+-- RTO/RPO (minutes). Each is {param=, subject=, value=, at=, len=}, at
+-- and len locating the quantity in s. A sentence that gives two
+-- different values for one parameter states none. opts (optional):
+-- passwords = true when the text around s is about passwords,
+-- following = the next sentence (a retention period that it qualifies,
+-- 'Beyond that, logs are archived', is a storage tier and not read).
+function M.parameters(s, opts)
+  opts = opts or {}
   local raw = {}
-  retentions(s, raw)
-  password_lengths(s, raw, about_passwords)
+  retentions(s, raw, opts.following)
+  password_lengths(s, raw, opts.passwords)
   recovery_objectives(s, raw)
   local out, seen = {}, {}
   for _, p in ipairs(raw) do

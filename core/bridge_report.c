@@ -23,7 +23,8 @@ static void add_related(lua_State *L, int t, struct al_finding *f)
     }
     n = (lua_Integer)lua_rawlen(L, -1);
     for (i = 1; i <= n; i++) {
-        if (lua_rawgeti(L, -1, i) == LUA_TTABLE && al_lua_resolve(L, -1, &w) == 0) {
+        if (lua_rawgeti(L, -1, i) == LUA_TTABLE
+            && al_lua_resolve(L, -1, &w) == 0) {
             lua_getfield(L, -1, "message");
             al_finding_relate(f, w.file, w.line, w.col,
                               lua_isstring(L, -1) ? lua_tostring(L, -1)

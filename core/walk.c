@@ -60,7 +60,8 @@ static int match_from(const char *pat, const char *path)
     se = strchr(path, '/');
     if (se == NULL)
         se = path + strlen(path);
-    if ((size_t)(pe - pat) >= sizeof(pseg) || (size_t)(se - path) >= sizeof(sseg))
+    if ((size_t)(pe - pat) >= sizeof(pseg)
+        || (size_t)(se - path) >= sizeof(sseg))
         return 0;
     memcpy(pseg, pat, (size_t)(pe - pat));
     pseg[pe - pat] = '\0';

@@ -139,7 +139,8 @@ local function message(cat, c, fix)
   local head = ("'%s' is not %s id"):format(raw, noun)
   local other = elsewhere(cat, c.fw, raw)
   if other then
-    local where = c.source == "maps" and (": list it under '%s'"):format(other) or ""
+    local where = c.source == "maps"
+      and (": list it under '%s'"):format(other) or ""
     return ("%s but %s%s"):format(head, WHAT[other], where)
   end
   local list = fix and {fix} or near(cat, c.fw, raw)

@@ -62,6 +62,16 @@ local function raw_topic(title)
   for _, w in ipairs(text.content_words(title)) do
     if not kind_words[w] and not w:match("^v%d") then out[#out + 1] = w end
   end
+  -- Numbers tell documents apart ('Policy 5.1', 'Policy 5.2'); years
+  -- and volume numbers do not.
+  title = title:lower():gsub("volume%s*%d+", " ")
+  for n in title:gmatch("%d[%d%.]*") do
+    n = n:gsub("%.$", "")
+    if not (n:match("^19%d%d$") or n:match("^20%d%d$")) then
+      out[#out + 1] = "#" .. n
+    end
+  end
+  table.sort(out)
   return out
 end
 
@@ -231,15 +241,26 @@ end
 
 -- ---- parameters in prose ----
 
+-- Words a parameter statement needs; sentences without one are not
+-- read.
 local prose_keys = {"retain", "retention", "kept", "stored", "preserved",
-                    "archived", "maintained", "char", "rto", "rpo",
-                    "recovery"}
+                    "archived", "maintained", "character", "%f[%w]rto%f[%W]",
+                    "%f[%w]rpo%f[%W]", "recovery time", "recovery point"}
 
-local function mentions(low)
+-- Sorted offsets in low where a parameter keyword occurs.
+local function keyword_offsets(low)
+  local out = {}
   for _, k in ipairs(prose_keys) do
-    if low:find(k, 1, true) then return true end
+    local pos = 1
+    while true do
+      local a, b = low:find(k, pos, k:sub(1, 1) ~= "%")
+      if not a then break end
+      out[#out + 1] = a
+      pos = b + 1
+    end
   end
-  return false
+  table.sort(out)
+  return out
 end
 
 local function about_passwords(doc, sec)
@@ -250,22 +271,31 @@ local function about_passwords(doc, sec)
   return t:find("password", 1, true) ~= nil
 end
 
--- Calls add(statement) for every parameter a section states.
+-- Calls add(statement) for every parameter a section states; only the
+-- sentences holding a keyword are read.
 local function section_parameters(doc, sec, add)
   local low = text.lower(sec)
-  if not mentions(low) then return end
+  local keys = keyword_offsets(low)
+  if #keys == 0 then return end
   local pw = about_passwords(doc, sec)
-  local list = text.sentences(low)
+  local list, k = text.section_sentences(sec), 1
   for i, s in ipairs(list) do
-    local flat = low:sub(s[1], s[2]):gsub("%s", " ")
-    local nx = list[i + 1]
-    local following = nx and low:sub(nx[1], nx[2]) or ""
-    for _, p in ipairs(text.parameters(flat, {passwords = pw,
-                                              following = following})) do
-      local at = s[1] + p.at - 1
-      add({param = p.param, subject = p.subject, value = p.value,
-           section = sec, at = at, len = p.len,
-           raw = sec.text:sub(at, at + p.len - 1)})
+    local hit = false
+    while k <= #keys and keys[k] <= s[2] do
+      hit = hit or keys[k] >= s[1]
+      k = k + 1
+    end
+    if hit then
+      local flat = low:sub(s[1], s[2]):gsub("%s", " ")
+      local nx = list[i + 1]
+      local opts = {passwords = pw,
+                    following = nx and low:sub(nx[1], nx[2]) or ""}
+      for _, p in ipairs(text.parameters(flat, opts)) do
+        local at = s[1] + p.at - 1
+        add({param = p.param, subject = p.subject, value = p.value,
+             section = sec, at = at, len = p.len,
+             raw = sec.text:sub(at, at + p.len - 1)})
+      end
     end
   end
 end
@@ -290,15 +320,20 @@ end
 -- is each document's own cadence (its review_frequency), so documents
 -- that review themselves at different intervals do not conflict.
 local function activity_of(cs, names, lists)
-  local found, title
+  local found, title, regime
   for _, list in ipairs(lists) do
-    if text.phrase_near(cs.text, list, cs.cad_first, cs.cad_last,
-                        text.near_words) then
+    local p, x = text.phrase_near(cs.text, list, cs.cad_first, cs.cad_last,
+                                  text.near_words)
+    if p then
+      regime = regime or text.qualifier(cs.text, x, cs.cad_last)
       for name, t in pairs(names[list]) do
         if found and found ~= name then return nil end
         found, title = name, t
       end
     end
+  end
+  if found and regime then
+    return found .. ":" .. regime, regime .. " " .. title:lower()
   end
   return found, title
 end
@@ -306,7 +341,7 @@ end
 local function section_cadences(sec, names, lists, add)
   for _, cs in ipairs(text.cadence_sentences(sec)) do
     local name, title = activity_of(cs, names, lists)
-    if name and name ~= "policy-review" then
+    if name and not name:match("^policy%-review") then
       add({param = "cadence", subject = name, title = title:lower(),
            value = cs.freq, section = sec, at = cs.at,
            len = cs.len, raw = sec.text:sub(cs.at, cs.at + cs.len - 1)})
@@ -399,8 +434,16 @@ local function check_prose(ctx, entries)
   end
   for _, key in ipairs(order) do
     local g = groups[key]
+    local firsts = {}
     for _, st in ipairs(g) do
-      for _, other in ipairs(g) do
+      local known = false
+      for _, f in ipairs(firsts) do
+        known = known or same(st.param, f.value, st.value)
+      end
+      if not known then firsts[#firsts + 1] = st end
+    end
+    for _, st in ipairs(#firsts > 1 and g or EMPTY) do
+      for _, other in ipairs(firsts) do
         if not same(st.param, st.value, other.value) then
           report_statement(ctx, st, other)
           break

@@ -165,9 +165,18 @@ local function control_view(c)
           desc = lower_field(c, "description")}
 end
 
+-- Content words by title: many controls share a title pattern.
+local title_cache = {}
+local CONTROL_WORD = {control = true}
+
 local function control_words(cv)
   if not cv.word_list then
-    cv.word_list = text.content_words(cv.title, {control = true})
+    local w = title_cache[cv.title]
+    if not w then
+      w = text.content_words(cv.title, CONTROL_WORD)
+      title_cache[cv.title] = w
+    end
+    cv.word_list = w
     cv.word_set = {}
     for _, w in ipairs(cv.word_list) do cv.word_set[w] = true end
   end
@@ -385,10 +394,10 @@ local function lists_of(cs, lk)
   if not cs.lists then
     cs.lists = {}
     for _, list in ipairs(lk.activity_lists) do
-      if text.phrase_near(cs.text, list, cs.cad_first, cs.cad_last,
-                          text.near_words) then
-        cs.lists[list] = true
-      end
+      local p, x = text.phrase_near(cs.text, list, cs.cad_first,
+                                    cs.cad_last, text.near_words)
+      if p then cs.lists[list] = text.qualifier(cs.text, x, cs.cad_last)
+        or true end
     end
   end
   return cs.lists
@@ -403,10 +412,13 @@ local function title_matches(cs, words)
   return true
 end
 
-local function about_activity(cs, lk, lists)
+-- A sentence narrowed to a regime ('HIPAA awareness training') speaks
+-- for a control only when the control's title names that regime too.
+local function about_activity(cs, lk, lists, cv)
   local have = lists_of(cs, lk)
   for list in pairs(lists) do
-    if have[list] then return true end
+    local q = have[list]
+    if q == true or (q and cv.title:find(q, 1, true)) then return true end
   end
   return false
 end
@@ -418,6 +430,23 @@ local function title_words(cv)
   return words
 end
 
+-- The cadence sentences of a document, with their sections (cached).
+local doc_cadences = setmetatable({}, {__mode = "k"})
+
+local function cadences_of(doc)
+  local list = doc_cadences[doc]
+  if not list then
+    list = {}
+    for _, sec in ipairs(doc.sections or EMPTY) do
+      for _, cs in ipairs(text.cadence_sentences(sec)) do
+        list[#list + 1] = {sec = sec, cs = cs}
+      end
+    end
+    doc_cadences[doc] = list
+  end
+  return list
+end
+
 local function policy_sources(st, lk, docs, cv)
   local lists = {}
   for _, src in ipairs(st.sources) do
@@ -425,13 +454,12 @@ local function policy_sources(st, lk, docs, cv)
   end
   local words
   for _, doc in ipairs(docs) do
-    for _, sec in ipairs(doc.sections or {}) do
-      for _, cs in ipairs(text.cadence_sentences(sec)) do
-        words = words or title_words(cv) or false
-        if about_activity(cs, lk, lists) or title_matches(cs, words) then
-          st.sources[#st.sources + 1] = {how = "policy", doc = doc,
-            section = sec, cs = cs, freq = cs.freq}
-        end
+    for _, x in ipairs(cadences_of(doc)) do
+      words = words or title_words(cv) or false
+      if about_activity(x.cs, lk, lists, cv)
+         or title_matches(x.cs, words) then
+        st.sources[#st.sources + 1] = {how = "policy", doc = doc,
+          section = x.sec, cs = x.cs, freq = x.cs.freq}
       end
     end
   end

@@ -1064,6 +1064,7 @@ end
 
 -- Text as a reader sees it: link targets, tags and emphasis dropped.
 local function clean_text(s)
+  if not s:find("[%[<%*_`]") then return trim(s) end
   s = s:gsub("!?%[([^%]]*)%]%b()", "%1"):gsub("<[^>]*>", "")
   return trim((s:gsub("%*%*", ""):gsub("__", ""):gsub("`", "")))
 end
@@ -1282,11 +1283,17 @@ local function row_at(r, k, rule)
   return is_row(s, a, z)
 end
 
+-- Lines are read in order: the next ':' of a section is searched once
+-- and reused until a later line passes it.
 local function read_region(b, doc, r)
   local secs, from, to = r.secs, r.from, r.to
   local i, n = 1, #secs
+  local colon, in_sec = 0, nil
   while i <= n do
     local s, a, z = secs[i].text, from[i], to[i]
+    if secs[i] ~= in_sec or (colon and colon < a) then
+      in_sec, colon = secs[i], s:find(":", a, true)
+    end
     if is_row(s, a, z) then
       if row_at(r, i + 1, true) then
         if header_labels(s, a, z) >= 2 and row_at(r, i + 2) then
@@ -1299,9 +1306,8 @@ local function read_region(b, doc, r)
       else
         read_row(b, doc, s, a, z, secs[i])
       end
-    else
-      local colon = s:find(":", a, true)
-      if colon and colon <= z then read_pairs(b, doc, s, a, z, secs[i]) end
+    elseif colon and colon <= z then
+      read_pairs(b, doc, s, a, z, secs[i])
     end
     i = i + 1
   end

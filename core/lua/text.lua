@@ -281,6 +281,18 @@ function M.lower(section)
   return l
 end
 
+local sentence_cache = setmetatable({}, {__mode = "k"})
+
+-- The sentences of a section's lowercase text (cached).
+function M.section_sentences(section)
+  local hit = sentence_cache[section]
+  if not hit then
+    hit = M.sentences(M.lower(section))
+    sentence_cache[section] = hit
+  end
+  return hit
+end
+
 local cadence_cache = setmetatable({}, {__mode = "k"})
 
 -- The sentences of a section that state exactly one cadence and no
@@ -295,7 +307,7 @@ function M.cadence_sentences(section)
   local found = M.cadences(low)
   if #found > 0 then
     local k = 1
-    for _, s in ipairs(M.sentences(low)) do
+    for _, s in ipairs(M.section_sentences(section)) do
       local inside = {}
       while k <= #found and found[k].first <= s[2] do
         if found[k].first >= s[1] then inside[#inside + 1] = found[k] end
@@ -344,10 +356,34 @@ function M.phrase_near(s, list, a, b, max_words)
         or (x > b and s:sub(b + 1, x - 1)) or ""
       if words_in(gap) <= max_words
          and not s:sub(1, x - 1):match("physical%s*$") then
-        return p
+        return p, x, y
       end
       pos = y + 1
     end
+  end
+  return nil
+end
+
+-- Words that narrow an activity to one regime: HIPAA awareness training
+-- is not the security awareness programme.
+local regimes = set_of{"hipaa", "pci", "gdpr", "ccpa", "sox", "hitrust",
+                       "fedramp", "privacy", "regulatory"}
+
+-- The regime word within two words before the activity phrase at x, or
+-- within two words after the cadence phrase ending at b ('annual
+-- regulatory training'), or nil.
+function M.qualifier(s, x, b)
+  local before = s:sub(math.max(1, x - 30), x - 1)
+  local words = {}
+  for w in before:gmatch("[%w]+") do words[#words + 1] = w end
+  for i = math.max(1, #words - 1), #words do
+    if regimes[words[i]] then return words[i] end
+  end
+  local n = 0
+  for w in s:sub(b + 1, b + 30):gmatch("[%w]+") do
+    n = n + 1
+    if n > 2 then break end
+    if regimes[w] then return w end
   end
   return nil
 end
@@ -542,8 +578,9 @@ local function objective_value(s, e)
     if n and w ~= "a" and w ~= "an" and words[i + 1] then
       local u = words[i + 1][2]:gsub("[^%a]+$", ""):gsub("s$", "")
       if time_units[u] then
+        local unit = words[i + 1][2]:match("^[%a]+")
         local a = e + pw[1]
-        local b = e + words[i + 1][1] + #words[i + 1][2]
+        local b = e + words[i + 1][1] + #unit
         return n * time_units[u], a, b - a
       end
       return nil
@@ -629,27 +666,46 @@ end
 
 local MIX = 0x100000001B3
 
--- Appends to out the hashed k-word shingles of text: each word becomes
--- an integer through vocab ({ids = {}, n = 0}, shared by all the texts
--- compared), and k consecutive word ids hash to one integer (wrapping
--- 64-bit arithmetic). Words are lowercase runs of letters and digits.
-function M.shingles(text, k, vocab, out)
-  local ring, n, wid = {}, 0, vocab.ids
+-- MIX^(k-1), wrapping, per shingle size.
+local mix_powers = {}
+
+local function mix_power(k)
+  local p = mix_powers[k]
+  if not p then
+    p = 1
+    for _ = 2, k do p = p * MIX end
+    mix_powers[k] = p
+  end
+  return p
+end
+
+-- Calls emit(h) for each hashed k-word shingle of text: each word
+-- becomes an integer through vocab ({ids = {}, n = 0}, shared by all the
+-- texts compared), and k consecutive word ids hash to one integer with a
+-- rolling polynomial hash (wrapping 64-bit arithmetic). Words are
+-- lowercase runs of letters and digits.
+function M.each_shingle(text, k, vocab, emit)
+  local ring, n, wid, h = {}, 0, vocab.ids, 0
+  local top = mix_power(k)
   for w in text:lower():gmatch("%w+") do
     local id = wid[w]
     if not id then
-      vocab.n = vocab.n + 1
-      id = vocab.n
+      id = vocab.n + 1
+      vocab.n = id
       wid[w] = id
     end
     n = n + 1
-    ring[n % k] = id
-    if n >= k then
-      local h = 0
-      for j = n - k + 1, n do h = h * MIX + ring[j % k] end
-      out[#out + 1] = h
-    end
+    local slot = n % k
+    if n > k then h = h - ring[slot] * top end
+    h = h * MIX + id
+    ring[slot] = id
+    if n >= k then emit(h) end
   end
+end
+
+-- Appends to out the hashed k-word shingles of text (see each_shingle).
+function M.shingles(text, k, vocab, out)
+  M.each_shingle(text, k, vocab, function(h) out[#out + 1] = h end)
   return out
 end
 

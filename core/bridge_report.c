@@ -67,31 +67,41 @@ static int plain_safe(const char *s)
     return p[-1] != ' ';
 }
 
+/*
+ * The replacement bytes for a scalar written with quoting q (node.h),
+ * in the same style, so a JSON string stays a JSON string; NULL when
+ * text cannot be written that way (a block scalar, a quote inside).
+ */
+static char *requote(unsigned char q, const char *text)
+{
+    if (strpbrk(text, "\n\\'\"") != NULL)
+        return NULL;
+    if (q == '"')
+        return al_printf("\"%s\"", text);
+    if (q == '\'' || (q == 0 && !plain_safe(text)))
+        return al_printf("'%s'", text);
+    return q == 0 ? al_strdup(text) : NULL;
+}
+
 /* fix = {replace = "text"} on a scalar value: records the byte range. */
 static void add_fix(lua_State *L, int t, struct al_finding *f)
 {
     const struct al_node *n;
-    const char *file, *text;
-    char *quoted;
+    const char *file;
+    char *bytes;
 
     if (lua_getfield(L, t, "fix") != LUA_TTABLE
         || lua_getfield(L, -1, "replace") != LUA_TSTRING) {
         lua_settop(L, t);
         return;
     }
-    text = lua_tostring(L, -1);
     lua_getfield(L, t, "at");
     lua_getfield(L, t, "key");
     if (lua_istable(L, -2) && al_lua_locate(L, -2, -1, 0, &file, &n) == 0
         && n->kind == AL_NODE_SCALAR && n->at.end > n->at.start
-        && strchr(text, '\n') == NULL && strchr(text, '\'') == NULL) {
-        if (plain_safe(text)) {
-            al_finding_fix(f, n->at.start, n->at.end, text);
-        } else {
-            quoted = al_printf("'%s'", text);
-            al_finding_fix(f, n->at.start, n->at.end, quoted);
-            al_free(quoted);
-        }
+        && (bytes = requote(n->quoted, lua_tostring(L, -3))) != NULL) {
+        al_finding_fix(f, n->at.start, n->at.end, bytes);
+        al_free(bytes);
     }
     lua_settop(L, t);
 }

@@ -777,6 +777,18 @@ static int count_nodes(struct builder *b, size_t w, const yaml_event_t *ev)
 }
 
 /* A scalar: copied to the arena; plain null spellings are AL_NODE_NULL. */
+/* The quoting of a scalar as node.h records it. */
+static unsigned char scalar_style(yaml_scalar_style_t s)
+{
+    switch (s) {
+    case YAML_SINGLE_QUOTED_SCALAR_STYLE: return '\'';
+    case YAML_DOUBLE_QUOTED_SCALAR_STYLE: return '"';
+    case YAML_LITERAL_SCALAR_STYLE: return '|';
+    case YAML_FOLDED_SCALAR_STYLE: return '>';
+    default: return 0;
+    }
+}
+
 static void on_scalar(struct builder *b, const yaml_event_t *ev)
 {
     const char *v = (const char *)ev->data.scalar.value;
@@ -791,7 +803,7 @@ static void on_scalar(struct builder *b, const yaml_event_t *ev)
     span_end(b, &n->at, &ev->end_mark);
     n->str = al_arena_strndup(&b->ld->f->arena, v, len);
     n->len = len;
-    n->quoted = !plain;
+    n->quoted = scalar_style(ev->data.scalar.style);
     if (ev->data.scalar.anchor != NULL)
         define_anchor(b, al_arena_strndup(&b->ld->f->arena,
                       (const char *)ev->data.scalar.anchor,

@@ -29,7 +29,8 @@ struct al_span {
 
 struct al_node {
     enum al_node_kind kind;
-    unsigned char quoted;       /* scalar written quoted or as a block */
+    unsigned char quoted;       /* 0 plain, or how the scalar was written:
+                                   '\'', '"', '|' or '>' */
     struct al_span at;
     const char *str;            /* scalar text, NUL-terminated */
     size_t len;

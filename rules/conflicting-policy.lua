@@ -25,11 +25,6 @@ local text = require("auditlint.text")
 
 local EMPTY = {}
 
-local function in_force(doc)
-  return doc.status == "active" and not doc.readme and doc.type ~= "record"
-    and type(doc.path) == "string"
-end
-
 local function stated(doc, field)
   return doc[field] ~= nil and not (doc.defaults and doc.defaults[field])
 end
@@ -459,7 +454,7 @@ local function check(repo, ctx)
   text.apply_expectations(ctx)
   local entries = {}
   for _, doc in ipairs(repo.documents or EMPTY) do
-    if in_force(doc) then
+    if text.in_force(doc) then
       entries[#entries + 1] = {doc = doc, path = doc.path, type = doc.type}
     end
   end

@@ -417,8 +417,8 @@ end
 return {
   id = "dangling-reference",
   severity = "error",
-  summary = "a control, risk, SoA entry, evidence record or document "
-    .. "names an id that does not exist",
+  summary = "a control, risk, SoA entry, evidence record, document or "
+    .. "catalogue requirement names an id that does not exist",
   frameworks = {},
   options = {},
 

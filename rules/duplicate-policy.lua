@@ -57,18 +57,6 @@ local function skipped_section(sec)
   return skip_set[h] or h:match("^change ?/ ?revision") ~= nil
 end
 
--- Paths compare without their extension, so that 'access.md' comes
--- before 'access-v2.md'.
-local function strip_ext(path)
-  return (path:gsub("%.md%.tmpl$", ""):gsub("%.markdown$", "")
-              :gsub("%.md$", ""))
-end
-
-local function in_force(doc)
-  return doc.status == "active" and not doc.readme and doc.type ~= "record"
-    and type(doc.path) == "string"
-end
-
 -- ---- text ----
 
 -- The distinct shingle ids of a document (ID_BITS-bit hashes), keeping
@@ -310,16 +298,18 @@ end
 local function entries_of(repo, k, vocab, df)
   local docs = {}
   for _, doc in ipairs(repo.documents or EMPTY) do
-    if in_force(doc) then docs[#docs + 1] = doc end
+    if text.in_force(doc) then docs[#docs + 1] = doc end
   end
   local bits = #docs > SAMPLE_ABOVE and SAMPLE_BITS or 0
   local entries = {}
   for _, doc in ipairs(docs) do
     entries[#entries + 1] = {doc = doc, path = doc.path, type = doc.type,
-      stem = strip_ext(doc.path),
+      stem = text.strip_ext(doc.path),
       shingles = doc_shingles(doc, k, vocab, df, bits),
       reqs = requirement_list(doc)}
   end
+  -- Paths compare without their extension: 'access.md' comes before
+  -- 'access-v2.md'.
   table.sort(entries, function(a, b)
     if a.stem ~= b.stem then return a.stem < b.stem end
     return a.path < b.path

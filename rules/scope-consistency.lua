@@ -93,9 +93,12 @@ end
 
 -- ---- the ISMS scope ----
 
+-- The statement folded, punctuation as spaces, padded with spaces so
+-- that a name is found as whole words.
 local function statement_of(isms)
-  return type(isms.statement) == "string"
-    and " " .. fold(isms.statement) .. " " or ""
+  if type(isms.statement) ~= "string" then return "" end
+  local s = isms.statement:lower():gsub("[^%w]+", " ")
+  return " " .. s .. " "
 end
 
 -- What the ISMS scope holds for one kind: {keys = {key -> item},
@@ -116,7 +119,7 @@ end
 
 local function covers(k, v, names)
   if k.all or k.keys[names.key(v)] then return true end
-  local f = fold(v)
+  local f = fold(v):gsub("[^%w]+", " ")
   return #f > 2 and k.statement:find(" " .. f .. " ", 1, true) ~= nil
 end
 
@@ -230,6 +233,11 @@ local function check_contradiction(ctx, isms, names, x)
   return true
 end
 
+local function control_name(c)
+  if type(c.id) == "string" then return ("control '%s'"):format(c.id) end
+  return "a control without an id"
+end
+
 -- Who depends on each excluded key: {key -> {{what=, at=, key=}}}.
 local function dependants(repo, soc2, names, excluded)
   local deps = {}
@@ -248,13 +256,12 @@ local function dependants(repo, soc2, names, excluded)
   for _, c in ipairs(repo.controls or {}) do
     if c.status ~= "not-applicable" then
       for _, it in ipairs(items(c.systems)) do
-        add(it.value, ("control '%s'"):format(tostring(c.id)), it.list,
-            it.i)
+        add(it.value, control_name(c), it.list, it.i)
       end
     end
   end
   for _, d in ipairs(repo.documents or {}) do
-    if d.status == "active" and not d.readme then
+    if text.in_force(d) then
       for _, it in ipairs(items(d.scope)) do
         add(it.value, ("document '%s'"):format(tostring(d.path)), it.list,
             it.i)
@@ -448,7 +455,8 @@ local function check_soa(ctx, repo, soc2)
           :format(x.name)}
     end
     for _, x in ipairs(impl[id] or {}) do
-      local name = tostring(x.control.id)
+      local name = type(x.control.id) == "string" and x.control.id
+        or "(no id)"
       who[#who + 1] = name
       related[#related + 1] = {at = x.at, key = x.key,
         message = ("control '%s' implements '%s' here"):format(name, id)}

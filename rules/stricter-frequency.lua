@@ -313,15 +313,6 @@ end
 
 -- ---- linked policies ----
 
-local function strip_ext(path)
-  return (path:gsub("%.md%.tmpl$", ""):gsub("%.markdown$", "")
-              :gsub("%.md$", ""))
-end
-
-local function in_force(doc)
-  return doc.status == "active" and not doc.readme and doc.type ~= "record"
-end
-
 -- Every name a control may use for a document in force: id, title,
 -- path with and without extension, file name, an index page's folder.
 local function document_index(repo)
@@ -332,8 +323,8 @@ local function document_index(repo)
     end
   end
   for _, doc in ipairs(repo.documents or {}) do
-    if in_force(doc) and type(doc.path) == "string" then
-      local stem = strip_ext(doc.path)
+    if text.in_force(doc) then
+      local stem = text.strip_ext(doc.path)
       add(doc.id, doc)
       add(doc.title, doc)
       add(doc.path, doc)
@@ -580,9 +571,9 @@ local function frameworks_of(sources, control_freq)
   return out
 end
 
+-- The core keeps the value's quoting (a JSON string stays quoted).
 local function fixable(c, control_freq)
-  return control_freq ~= "event-driven" and type(c.path) == "string"
-    and not c.path:lower():match("%.json$")
+  return control_freq ~= "event-driven"
 end
 
 -- Up to four related locations, one per place.
@@ -624,6 +615,20 @@ local function also_expecting(srcs)
   return table.concat(names, ", ", 1, #names - 1) .. " and " .. names[#names]
 end
 
+local function who(c)
+  if type(c.id) == "string" and c.id ~= "" then
+    return ("control '%s'"):format(c.id)
+  end
+  return "a control without an id"
+end
+
+-- The fingerprint key: the control's id, else where it is.
+local function subject_of(ctx, c)
+  if type(c.id) == "string" and c.id ~= "" then return c.id end
+  local file, line = ctx.where(c)
+  return ("%s:%s"):format(tostring(file), tostring(line))
+end
+
 local function report_laxer(ctx, c, st, required, applied)
   local f = c.frequency
   local srcs = at_required(st.sources, required)
@@ -636,11 +641,11 @@ local function report_laxer(ctx, c, st, required, applied)
   end
   ctx.report{
     at = c, key = "frequency",
-    message = ("control '%s' runs '%s' but %s; %s"):format(
-      tostring(c.id), f, phrase, advice(first, f, required)),
+    message = ("%s runs '%s' but %s; %s"):format(
+      who(c), f, phrase, advice(first, f, required)),
     related = related_list(ctx, srcs, applied),
     frameworks = frameworks_of(st.sources, f),
-    subject = tostring(c.id),
+    subject = subject_of(ctx, c),
     fix = fixable(c, f) and {replace = required} or nil,
   }
 end
@@ -653,13 +658,13 @@ end
 
 -- ---- peers: controls doing the same activity for one requirement ----
 
+-- One group per expectation record (a requirement and an activity).
 local function add_peer(groups, order, src, c)
   if src.how ~= "activity" then return end
-  local key = src.rec.requirement .. "\0" .. src.rec.name
-  local g = groups[key]
+  local g = groups[src.rec]
   if not g then
-    g = {key = key, rec = src.rec, controls = {}}
-    groups[key] = g
+    g = {rec = src.rec, controls = {}}
+    groups[src.rec] = g
     order[#order + 1] = g
   end
   g.controls[#g.controls + 1] = c
@@ -695,16 +700,16 @@ local function check_peers(ctx, order, reported)
     local n = noted[c]
     ctx.report{
       at = c, key = "frequency", severity = "note",
-      message = ("control '%s' runs '%s' but control '%s', which also "
-        .. "does %s for %s, runs '%s'; align the two so that one piece "
-        .. "of evidence serves both, or merge them"):format(
-        tostring(c.id), c.frequency, tostring(n.best.id),
-        activity_name(n.rec), rec_display(n.rec), n.best.frequency),
+      message = ("%s runs '%s' but %s, which also does %s for %s, runs "
+        .. "'%s'; align the two so that one piece of evidence serves "
+        .. "both, or merge them"):format(who(c), c.frequency,
+        who(n.best), activity_name(n.rec), rec_display(n.rec),
+        n.best.frequency),
       related = {{at = n.best, key = "frequency",
-                  message = ("control '%s' runs '%s' here")
-                    :format(tostring(n.best.id), n.best.frequency)}},
+                  message = ("%s runs '%s' here")
+                    :format(who(n.best), n.best.frequency)}},
       frameworks = {n.rec.requirement},
-      subject = tostring(c.id) .. ":peer",
+      subject = subject_of(ctx, c) .. ":peer",
     }
   end
 end

@@ -319,5 +319,17 @@ fi
 run github 1 "$AL" check --format github "$S" && has github out \
     "::error file=.auditlint.yml,line=9,col=14,title=expired-exception::"
 
+# --- --fix keeps a value's quoting: a JSON file stays valid JSON
+
+mkdir -p "$T/jfix"
+cat >"$T/jfix/controls.json" <<'EOF2'
+{"controls": [{"id": "AC-9", "title": "User access review",
+  "owner": "a@example.com", "frequency": "annual",
+  "maps": {"iso27001": ["A.5.18"]}}]}
+EOF2
+run fix-json 0 "$AL" check --as-of 2026-12-01 --fix "$T/jfix" && has \
+    fix-json err "fixed 1 finding"
+has fix-json-bytes jfix/controls.json '"frequency": "quarterly"'
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,8 +1,13 @@
 -- auditlint model: turns the loaded files into the repository model of
--- docs/rule-api.md. Objects are the loader's own mapping tables,
--- normalised in place, so every field keeps its file position; values
--- that cannot be read are reported here, once, and kept aside in
--- object.unreadable. Uses auditlint.freq, auditlint.date, auditlint.ids.
+-- docs/rule-api.md, reading every convention of docs/formats.md:
+-- front matter and the metadata a document keeps in its body, data
+-- registers, OpenControl components, catalogues (comply standards, OSSF
+-- baselines, JupiterOne standards) and files that declare document ids.
+-- Objects are the loader's own mapping tables, normalised in place, so
+-- every field keeps its file position (a body value takes the position
+-- of its text); values that cannot be read are reported here, once, and
+-- kept aside in object.unreadable. Uses auditlint.freq, auditlint.date,
+-- auditlint.ids.
 
 local freq = require("auditlint.freq")
 local date = require("auditlint.date")
@@ -923,7 +928,7 @@ local function split_revisions(b, doc, revs)
     local a, c = revs[i - 1], revs[i]
     if is_map(a) and is_map(c) and a.date ~= nil and a.comment == nil
        and c.comment ~= nil and c.date == nil then
-      report(b, "invalid-value", "warning", c, "comment",
+      report(b, "invalid-value", "warning", revs, i,
         "this 'majorRevisions' entry has a 'comment' but no 'date', and "
         .. "the entry before it a 'date' but no 'comment'; make them one "
         .. "entry: remove the '-' before 'comment:' and indent it under "
@@ -1069,15 +1074,40 @@ local function clean_text(s)
   return trim((s:gsub("%*%*", ""):gsub("__", ""):gsub("`", "")))
 end
 
--- A date as written in a body: '2026-01-25 (UTC)', '2024-05' (a month:
--- its first day). nil when there is no date to read ('TBD', a
--- placeholder), so that nothing is reported for it.
+-- How a date written in a body starts.
+local date_shapes = {
+  "^%d%d%d%d%-%d%d?%-%d%d?", "^%d%d%d%d/%d%d?/%d%d?", "^%d%d%d%d%-%d%d",
+  "^%a+%.?%s+%d%d?%a*,?%s+%d%d%d%d", "^%d%d?%a*%s+%a+%.?,?%s+%d%d%d%d",
+}
+
+local function date_end(s, i, z)
+  for _, p in ipairs(date_shapes) do
+    local _, e = s:find(p, i)
+    if e and e <= z then return e end
+  end
+  return nil
+end
+
+local months = {
+  jan = 1, feb = 2, mar = 3, apr = 4, may = 5, jun = 6, jul = 7, aug = 8,
+  sep = 9, oct = 10, nov = 11, dec = 12,
+}
+
+-- A date as written in a body: '2026-01-25 (UTC)', '2024-05' or 'May
+-- 2024' (a month: its first day, the earliest it can mean, so a review
+-- is never taken for later than it was). nil when the text does not
+-- start like a date ('TBD', a placeholder, '3 links'): nothing is
+-- reported for it.
 local function body_date(raw)
   local s = clean_text(raw):gsub("%b()", "")
   s = trim((s:gsub("%s+[Uu][Tt][Cc]$", "")))
   if not s:find("%d") or is_placeholder(s) then return nil end
   if s:find("^%d%d%d%d%-%d%d$") then return s .. "-01", "month" end
-  return s
+  local mon, year = s:match("^(%a+)%.?,?%s+(%d%d%d%d)$")
+  local m = mon and months[mon:sub(1, 3):lower()]
+  if m then return ("%s-%02d-01"):format(year, m), "month" end
+  if date.parse(s) or date_end(s, 1, #s) then return s end
+  return nil
 end
 
 -- Sets doc[field] from a body value unless the front matter (or an
@@ -1176,7 +1206,11 @@ end
 
 -- ---- label lines and tables ----
 
+-- Most lines start with a letter: one byte read decides.
 local function is_row(s, a, z)
+  local c = s:byte(a)
+  if c == 124 then return a <= z end
+  if c ~= 32 and c ~= 9 then return false end
   local bar = s:find("^[ \t]*|", a)
   return bar ~= nil and bar <= z
 end
@@ -1315,20 +1349,6 @@ end
 
 -- ---- revision histories ----
 
--- How a history entry starts its date.
-local date_shapes = {
-  "^%d%d%d%d%-%d%d?%-%d%d?", "^%d%d%d%d/%d%d?/%d%d?", "^%d%d%d%d%-%d%d",
-  "^%a+%.?%s+%d%d?%a*,?%s+%d%d%d%d", "^%d%d?%a*%s+%a+%.?,?%s+%d%d%d%d",
-}
-
-local function date_end(s, i, z)
-  for _, p in ipairs(date_shapes) do
-    local _, e = s:find(p, i)
-    if e and e <= z then return e end
-  end
-  return nil
-end
-
 -- One dated entry of a history; text is what the entry says.
 local function history_entry(b, doc, list, raw, text, sec, off)
   local v, precision = body_date(raw)
@@ -1350,7 +1370,9 @@ local function history_item(b, doc, list, s, a, z, sec)
   m = value_span(s, m, z)
   local e = date_end(s, m, z)
   if not e then return end
-  local text = s:sub(e + 1, z):gsub("^[%*_%s:%-]+", ""):gsub("^\226\128[\147\148]%s*", "")
+  -- What follows the date, without the ':', '-', en or em dash between.
+  local text = s:sub(e + 1, z):gsub("^[%*_%s:%-]+", "")
+  text = text:gsub("^\226\128[\147\148]%s*", "")
   history_entry(b, doc, list, s:sub(m, e), clean_text(text), sec, m)
 end
 
@@ -1936,9 +1958,13 @@ local declaration_keys = {
   {key = "documents"},
 }
 
+-- An entry with an id and a file in the repository (a URL names a
+-- document kept elsewhere: not a declaration).
 local function declaration_item(item)
-  return is_map(item) and type(item.id) == "string"
-    and (type(item.file) == "string" or type(item.path) == "string")
+  if not is_map(item) or type(item.id) ~= "string" then return false end
+  local f = item.file
+  if f == nil then f = item.path end
+  return type(f) == "string" and trim(f) ~= "" and not f:find("://", 1, true)
 end
 
 local function read_declarations(b, root, path)

@@ -1,10 +1,11 @@
 -- auditlint.text: reading names and prose for rules. Name folding, word
--- stems, sentence splitting, the cadences and parameters a sentence
--- states, hashed word shingles for near-duplicate detection, and the
--- frequency expectations with the configuration applied. Pure functions
--- over strings, apart from two caches: per body section (weak keys) and
--- per catalogue (the configuration is applied to each catalogue once).
--- Uses auditlint.ids and auditlint.freq.
+-- stems, which documents are in force, sentence splitting, the cadences
+-- and parameters a sentence states, hashed word shingles for
+-- near-duplicate detection, and the frequency expectations with the
+-- configuration applied. Pure functions over strings, apart from
+-- caches: per body section (weak keys), per word and name (stems and
+-- folded names, which repeat), and per catalogue (the configuration is
+-- applied to each catalogue once). Uses auditlint.ids, auditlint.freq.
 
 local ids = require("auditlint.ids")
 local freq = require("auditlint.freq")
@@ -21,10 +22,17 @@ end
 
 -- A name as people compare it: lowercase, with runs of spaces, '-' and
 -- '_' as one space, trimmed. nil for anything but a string.
+local fold_cache = {}
+
 function M.fold(s)
   if type(s) ~= "string" then return nil end
-  s = s:lower():gsub("[%s_%-]+", " ")
-  return (s:gsub("^ ", ""):gsub(" $", ""))
+  local f = fold_cache[s]
+  if not f then
+    f = s:lower():gsub("[%s_%-]+", " ")
+    f = f:gsub("^ ", ""):gsub(" $", "")
+    fold_cache[s] = f
+  end
+  return f
 end
 
 -- White space folded to single spaces, so that a phrase still matches
@@ -90,6 +98,22 @@ function M.content_words(s, extra)
   end
   table.sort(out)
   return out
+end
+
+-- ---- documents ----
+
+-- A document path without its Markdown extension ('.md', '.markdown',
+-- '.md.tmpl'), as the model forms default ids.
+function M.strip_ext(path)
+  return (path:gsub("%.md%.tmpl$", ""):gsub("%.markdown$", "")
+              :gsub("%.md$", ""))
+end
+
+-- True for a document in force: active (the model's default status),
+-- not a README or index page, not a record, and with a path.
+function M.in_force(doc)
+  return doc.status == "active" and not doc.readme and doc.type ~= "record"
+    and type(doc.path) == "string"
 end
 
 -- ---- sentences ----
@@ -295,10 +319,11 @@ end
 
 local cadence_cache = setmetatable({}, {__mode = "k"})
 
--- The sentences of a section that state exactly one cadence and no
--- unreadable one: a list of {first=, last=, text=, freq=, at=, len=};
--- text is the sentence, lowercase and squeezed; at and len locate the
--- cadence phrase in section.text. Cached per section.
+-- The sentences of a section that state one cadence (perhaps twice)
+-- and no other or unreadable one: a list of {first=, last=, text=,
+-- freq=, at=, len=, cad_first=, cad_last=}; text is the sentence,
+-- lowercase and squeezed; at and len locate the first cadence phrase in
+-- section.text, cad_first and cad_last in text. Cached per section.
 function M.cadence_sentences(section)
   local hit = cadence_cache[section]
   if hit then return hit end

@@ -492,5 +492,384 @@ do
   check("files kept", repo.files[1].path, F)
 end
 
+-- ---- metadata in the body ----
+
+-- A body section as the loader gives it: heading (nil before the first
+-- heading), level, the heading's line, and text from the next line
+-- (from line itself for the text before the first heading).
+local function Sec(file, heading, level, line, lines)
+  local body = heading and line + 1 or line
+  local sec = {heading = heading, level = level, line = line,
+               body_line = body, text = table.concat(lines, "\n"),
+               path = {heading}}
+  pos_of(sec, file).self = {line = line, col = 1}
+  return sec
+end
+
+local function at(t, k)
+  local _, l, c = locate(t, k, false)
+  return ("%s:%s"):format(l, c)
+end
+
+do
+  local F = "Access_Control_Policy.md"
+  local top = Sec(F, nil, 0, 1, {
+    '<h1 align="center">🔑 Hack23 AB — Access Control Policy</h1>',
+    "",
+    "**📋 Document Owner:** CEO | **📄 Version:** 2.6 | "
+      .. "**📅 Last Updated:** 2026-01-25 (UTC)  ",
+    "**🔄 Review Cycle:** Semi-Annual | **⏰ Next Review:** 2026-07-25",
+    "",
+  })
+  local purpose = Sec(F, "🎯 **Purpose Statement**", 2, 6, {"", "", ""})
+  local filler = {}
+  for i = 1, 45 do filler[i] = "Some prose, line " .. i .. "." end
+  filler[40] = "Owner: nobody (too far down to be metadata)"
+  filler[41] = "Approved by: not this one, it is past the top"
+  local body = Sec(F, "Policy", 2, 10, filler)
+  local tail = Sec(F, "Related Documents", 2, 57, {
+    "- [Asset Register](./Asset_Register.md)",
+    "",
+    "---",
+    "",
+    "**📋 Document Control:**  ",
+    "**✅ Approved by:** James Pether Sörling, CEO  ",
+    "**📤 Distribution:** Public  ",
+    "**📅 Effective Date:** 2026-01-25  ",
+    "**⏰ Next Review:** 2026-08-25",
+  })
+  local repo = build({md(F, "none", nil, {top, purpose, body, tail})})
+  local doc = repo.documents[1]
+  check("body owner", doc.owner, "CEO")
+  check("body owner position", at(doc, "owner"), "3:23")
+  check("body owner source", doc.source.owner, "body")
+  check("body version", doc.version, "2.6")
+  check("body date with (UTC)", doc.last_reviewed, "2026-01-25")
+  check("body date position", at(doc, "last_reviewed"), "3:70")
+  check("review cycle via freq.parse", doc.review_frequency, "semiannual")
+  check("review cycle not a default", doc.defaults.review_frequency, nil)
+  check("review cycle position", at(doc, "review_frequency"), "4:21")
+  check("next review from the top, not the block", doc.next_review,
+        "2026-07-25")
+  check("approved_by from the closing block", doc.approved_by,
+        "James Pether Sörling, CEO")
+  check("approved_by position", at(doc, "approved_by"), "63:20")
+  check("effective date", doc.effective, "2026-01-25")
+  check("no owner past the top", doc.owner ~= "nobody", true)
+  check("no reports", #reports, 0)
+end
+
+do
+  local F = "policies/backup.md"
+  local front = Map(F, 2, 1, {{"owner", "it-lead@example.com"},
+                              {"version", "3"}})
+  local sec = Sec(F, "Backup", 1, 5, {
+    "",
+    "| Field | Value |",
+    "|---|---|",
+    "| **Owner** | CEO |",
+    "| Approved by | [Jane Roe](mailto:jane@example.com) |",
+    "| Last Reviewed | 2026-03-01 |",
+  })
+  local repo = build({md(F, "fenced", front, {sec})})
+  local doc = repo.documents[1]
+  check("front matter owner kept", doc.owner, "it-lead@example.com")
+  check("front matter owner keeps its place", where(doc, "owner"),
+        where(front, "owner"))
+  check("front matter version kept", doc.version, "3")
+  check("table row: link text", doc.approved_by, "Jane Roe")
+  check("table row position", at(doc, "approved_by"), "10:17")
+  check("table row date", doc.last_reviewed, "2026-03-01")
+  check("source only for body fields", doc.source.owner, nil)
+  check("source of a table field", doc.source.approved_by, "body")
+end
+
+do
+  local F = "policies/hr.md"
+  local sec = Sec(F, "HR Policy", 1, 1, {
+    "",
+    "| Document Owner | Version | Last Updated | Review Cycle |",
+    "|---|---|---|---|",
+    "| Head of People | 1.4 | 2026-02-01 | Quarterly |",
+    "| Former owner | 1.3 | 2025-02-01 | Annual |",
+    "",
+    "| Owner | Responsibilities |",
+    "|---|---|",
+    "| Managers | approve access |",
+  })
+  local doc = build({md(F, "none", nil, {sec})}).documents[1]
+  check("header row of labels", doc.owner, "Head of People")
+  check("header row: value position", at(doc, "owner"), "5:3")
+  check("header row: date", doc.last_reviewed, "2026-02-01")
+  check("header row: frequency", doc.review_frequency, "quarterly")
+  check("header row: version", doc.version, "1.4")
+end
+
+do
+  local F = "policies/raci.md"
+  local sec = Sec(F, "RACI", 1, 1, {
+    "", "| Owner | Responsibilities |", "|---|---|",
+    "| Managers | approve access |",
+  })
+  local doc = build({md(F, "none", nil, {sec})}).documents[1]
+  check("a header row with one label is not metadata", doc.owner, nil)
+end
+
+do
+  local F = "policies/x.md"
+  local sec = Sec(F, "X", 1, 1, {
+    "", "**Owner:** {{securityOfficerName}}", "Review Cycle: whenever",
+    "Last Updated: TBD", "Next Review: 2026-02-30",
+  })
+  local doc = build({md(F, "none", nil, {sec})}).documents[1]
+  check("a template variable is an owner", doc.owner,
+        "{{securityOfficerName}}")
+  check("unreadable body frequency kept aside",
+        doc.unreadable.review_frequency, "whenever")
+  check("no annual default over it", doc.review_frequency, nil)
+  local r = find_report("frequency-vocabulary")
+  check("reported at the body value", r and ("%d:%d"):format(r.line,
+        r.col), "4:15")
+  check("a placeholder date is not read", doc.last_reviewed, nil)
+  check("no invalid-value for a placeholder", find_report("invalid-value",
+        "TBD"), nil)
+  r = find_report("invalid-value", "2026-02-30")
+  check("an impossible body date is reported", r and r.line, 6)
+end
+
+do
+  local F = "AC-Policy.md"
+  local h = Sec(F, "Access control policy", 1, 1, {"", "Text."})
+  local v = Sec(F, "Version history", 1, 4, {
+    "",
+    "Complete version history: https://example.com/commits",
+    "",
+    "* 2016-10: Initial version",
+    "* 2024-05: Updated links",
+    "- 2021-13: Not a month",
+  })
+  local doc = build({md(F, "none", nil, {h, v})}).documents[1]
+  check("history entries", #doc.history, 3)
+  check("a month reads as its first day", doc.last_reviewed, "2024-05-01")
+  check("review date at the entry", at(doc, "last_reviewed"), "9:3")
+  check("entry text", doc.history[2].text, "Updated links")
+  check("entry precision", doc.history[2].precision, "month")
+  check("review date source", doc.source.last_reviewed, "body")
+  check("impossible month reported", count("invalid-value"), 1)
+end
+
+do
+  local F = "policies/access_control.md"
+  local revs = Seq(F, 9, 3, {Map(F, 9, 5, {{"date", "Mar 1, 2023"}}),
+                             Map(F, 10, 5, {{"comment", "Initial"}})})
+  local front = Map(F, 1, 1, {{"name", "Access"}, {"majorRevisions", revs}})
+  local sec = Sec(F, nil, 0, 12, {
+    "",
+    "|**Change / Revision Record**|",
+    "|    :----:   |",
+    "",
+    "+------+------+",
+    "| **Revision** | **Date** | **Description** |",
+    "|  1.0  | 01 Mar 2023 | Initial Document |",
+    "|  1.1  | 09 Feb 2023 | Minor changes |",
+    "|       |             |                  |",
+  })
+  local repo = build({md(F, "header", front, {sec})})
+  local doc = repo.documents[1]
+  check("front matter revision is the review", doc.last_reviewed,
+        "2023-03-01")
+  check("marker line finds the revision table", doc.history and
+        #doc.history, 2)
+  check("table entry date", doc.history[2].date, "2023-02-09")
+  check("table entry position", at(doc.history[2], "date"), "19:11")
+  local r = find_report("invalid-value", "majorRevisions")
+  check("split revision entry reported", r and ("%d:%d"):format(r.line,
+        r.col), "10:5")
+end
+
+do
+  local F = "policies/y.md"
+  local sec = Sec(F, "Y", 1, 1, {
+    "", "Updated: 3 links to the intranet", "Last Reviewed: May 2024",
+  })
+  local doc = build({md(F, "none", nil, {sec})}).documents[1]
+  check("a value that does not start like a date is not read",
+        count("invalid-value"), 0)
+  check("month and year read as the first day", doc.last_reviewed,
+        "2024-05-01")
+end
+
+-- ---- what a document is ----
+
+do
+  local repo = build({
+    md("LICENSE.md", "none", nil, {Sec("LICENSE.md", "CC0", 1, 1,
+       {"", "Covers A.5.15 too."})}),
+    md("_index.md", "fenced", Map("_index.md", 2, 1, {{"title", "Ours"}}),
+       {Sec("_index.md", nil, 0, 4, {"Intro."})}),
+    md("vendor/index.md", "fenced", Map("vendor/index.md", 2, 1,
+       {{"title", "Vendor policy"}}), {}),
+    md("x/README.md", "fenced", Map("x/README.md", 2, 1,
+       {{"owner", "ciso"}}), {}),
+    md("templates/policies/access.md.tmpl", "none", nil, {}),
+  })
+  local d = repo.index.documents
+  check("licence is housekeeping", d.LICENSE.readme, true)
+  check("a section page with a title only is an introduction",
+        d._index.readme, true)
+  check("index.md with front matter is a page", d["vendor/index"].readme,
+        false)
+  check("a README with an owner is a document", d["x/README"].readme,
+        false)
+  check("template marked", d["templates/policies/access"].template, true)
+  check("template id", d["templates/policies/access"] ~= nil, true)
+end
+
+-- ---- catalogues ----
+
+do
+  local F = "baseline/OSPS-AC.yaml"
+  local g = Seq(F, 8, 7, {Map(F, 8, 9, {{"reference-id", "CSF"},
+    {"entries", Seq(F, 9, 11, {
+      Map(F, 9, 13, {{"reference-id", "PR.AA-01"}}),
+      Map(F, 10, 13, {{"reference-id", "PR.A-02"}})})}}),
+    Map(F, 11, 9, {{"reference-id", "OpenCRE"}, {"entries",
+      Seq(F, 12, 11, {Map(F, 12, 13, {{"reference-id", "486-813"}})})}})})
+  local c1 = Map(F, 4, 5, {{"id", "OSPS-AC-01"}, {"title", "MFA"},
+    {"objective", "Reduce risk"}, {"guidelines", g}})
+  local c2 = Map(F, 14, 5, {{"id", "OSPS-AC-02"}, {"title", "Least"}})
+  local root = Map(F, 1, 1, {{"groups", Seq(F, 2, 3, {"AC"})},
+                             {"controls", Seq(F, 4, 3, {c1, c2})}})
+  local repo = build({yml(F, root)})
+  check("a catalogue is not controls", #repo.controls, 0)
+  local st = repo.standards[1]
+  check("catalogue read as a standard", st and st.kind, "standard")
+  check("catalogue name from the file", st.name, "OSPS-AC")
+  check("catalogue requirements", #st.requirements, 2)
+  check("requirement id", st.requirements[1].id, "OSPS-AC-01")
+  check("requirement raw id", st.requirements[1].raw_id, "OSPS-AC-01")
+  check("standard answers to its raw ids", st["OSPS-AC-02"], c2)
+  check("guidelines -> maps", table.concat(c1.maps["nist-csf"], ","),
+        "PR.AA-01,PR.A-02")
+  check("maps item position", where(c1.maps["nist-csf"], 2),
+        where(g[1].entries[2], "reference-id"))
+  check("unknown catalogue key kept", c1.maps.OpenCRE[1], "486-813")
+  check("unknown catalogue key not reported", count("unknown-framework"), 0)
+  local own = Map(F, 4, 5, {{"id", "AC-1"}, {"objective", "x"},
+                            {"owner", "ciso"}})
+  repo = build({yml(F, Map(F, 1, 1, {{"controls", Seq(F, 4, 3, {c2, own})}}))})
+  check("an owner anywhere makes them controls", #repo.controls, 2)
+end
+
+do
+  local F = "templates/standards/soc2-security.json"
+  local mapped = Seq(F, 8, 9, {"cp-sanctions", "cp-employee-sanctions"})
+  local e1 = Map(F, 6, 7, {{"ref", "CC1.1"}, {"title", "COSO 1"},
+                           {"mappedControls", mapped}})
+  local e2 = Map(F, 11, 7, {{"ref", "cc9.9"}, {"mappedControls",
+                            Seq(F, 12, 9, {})}})
+  local root = Map(F, 1, 1, {{"standard", "SOC 2 Security"},
+    {"domains", Seq(F, 3, 3, {Map(F, 3, 5, {{"title", "Control env"},
+      {"controls", Seq(F, 5, 5, {e1, e2})}})})}})
+  local G = "templates/standards/soc2-availability.json"
+  local i1 = Map(G, 6, 7, {{"ref", "cp-sanctions"}, {"title", "Sanctions"}})
+  local i2 = Map(G, 7, 7, {{"ref", "cp-bcdr"}})
+  local inv = Map(G, 1, 1, {{"standard", "SOC 2 Availability"},
+    {"domains", Seq(G, 3, 3, {Map(G, 3, 5, {
+      {"title", "§ Availability\n【A1.2】 The entity authorizes"},
+      {"controls", Seq(G, 5, 5, {i1, i2})}})})}})
+  local repo = build({
+    yml(F, root), yml(G, inv),
+    md("templates/procedures/cp-sanctions.md.tmpl", "none", nil, {}),
+    md("templates/procedures/cp-bcdr.md.tmpl", "none", nil, {}),
+  })
+  check("two catalogues", #repo.standards, 2)
+  local st = repo.index.standards["SOC 2 Security"]
+  check("framework from the title", st.framework, "soc2")
+  check("ref -> id, canonical", st.requirements[2].id, "CC9.9")
+  check("ref kept raw", st.requirements[2].raw_id, "cc9.9")
+  check("id at the ref", where(st.requirements[1], "id"), where(e1, "ref"))
+  check("mappedControls -> implemented_by", st.requirements[1].implemented_by,
+        mapped)
+  local av = repo.index.standards["SOC 2 Availability"]
+  check("inverted: one requirement per group", #av.requirements, 1)
+  check("inverted: id from the title", av.requirements[1].id, "A1.2")
+  check("inverted: entries implement it",
+        table.concat(av.requirements[1].implemented_by, ","),
+        "cp-sanctions,cp-bcdr")
+  check("inverted: entry position", where(av.requirements[1].implemented_by,
+        2), where(i2, "ref"))
+end
+
+-- ---- declarations ----
+
+do
+  local C = "templates/config.json"
+  local pol = Map(C, 3, 5, {{"id", "access"}, {"file", "policies/access.md"},
+    {"name", "Access Control"}, {"adopted", "true"},
+    {"procedures", Seq(C, 7, 7, {"cp-access-review", "ref-handbook"})}})
+  local proc = Map(C, 10, 5, {{"id", "cp-access-review"},
+    {"file", "procedures/cp-access-review.md"}, {"name", "Access Reviews"},
+    {"type", "technical"}})
+  local gone = Map(C, 14, 5, {{"id", "cp-gone"},
+    {"file", "procedures/cp-gone.md"}})
+  local ref = Map(C, 17, 5, {{"id", "ref-handbook"},
+    {"file", "ref/handbook.md"}, {"adopted", "false"}})
+  local root = Map(C, 1, 1, {{"policies", Seq(C, 3, 3, {pol})},
+    {"procedures", Seq(C, 10, 3, {proc, gone})},
+    {"references", Seq(C, 17, 3, {ref})}})
+  local repo = build({
+    yml(C, root),
+    md("templates/policies/access.md.tmpl", "none", nil,
+       {Sec("templates/policies/access.md.tmpl", "Access", 1, 1, {""})}),
+    md("templates/procedures/cp-access-review.md.tmpl", "none", nil, {}),
+    md("templates/ref/handbook.md.tmpl", "none", nil, {}),
+  })
+  local d = repo.index.documents
+  local access = d.access
+  check("declared id", access and access.id, "access")
+  check("declared name over the heading", access.title, "Access Control")
+  check("declared type", d["cp-access-review"].type, "procedure")
+  check("a declared type is not a default",
+        d["cp-access-review"].defaults.type, nil)
+  check("id source", access.source.id, "declaration")
+  check("declaration kept", access.declaration, pol)
+  check("policy's procedures", access.procedures[1], "cp-access-review")
+  check("procedure is part of its policy", d["cp-access-review"].part_of,
+        "access")
+  check("not adopted", d["ref-handbook"].adopted, false)
+  check("declarations listed", #repo.declarations, 4)
+  check("missing file: no document", gone.document, nil)
+  check("declaration kind", gone.kind, "declaration")
+  check("declaration path is its file", gone.path, C)
+end
+
+-- ---- unknown frameworks and stray dates ----
+
+do
+  local F = "SA_Policy/component.yaml"
+  local e1 = Map(F, 4, 3, {{"control_key", "SA-1"},
+                           {"standard_key", "NIST-800-53"}})
+  local e2 = Map(F, 6, 3, {{"control_key", "SA-2"},
+                           {"standard_key", "NIST-801-53"}})
+  build({yml(F, Map(F, 1, 1, {{"name", "SA"},
+                              {"satisfies", Seq(F, 4, 1, {e1, e2})}}))})
+  local r = find_report("unknown-framework")
+  check("hint in the repository's own spelling", r and r.message:find(
+        "did you mean 'NIST-800-53'?", 1, true) ~= nil, true)
+end
+
+do
+  local F = "markdowns/ssp.yaml"
+  local la = Map(F, 3, 7, {{"owner", "AWS"}, {"date_granted", "2013-13-05"},
+                           {"other", "2013-12-05"}})
+  build({yml(F, Map(F, 1, 1, {{"information_system", Map(F, 2, 3,
+    {{"leveraged", Seq(F, 3, 5, {la})}})}}))})
+  local r = find_report("invalid-value", "2013-13-05")
+  check("a stray impossible date is reported", r and ("%d:%d"):format(
+        r.line, r.col), "4:21")
+  check("only that one", count("invalid-value"), 1)
+end
+
 print(("model: %d passed, %d failed"):format(passed, failed))
 os.exit(failed == 0 and 0 or 1)

@@ -1010,7 +1010,7 @@ int al_lua_configure_rule(struct al_lua *B, const char *id, int has_sev,
     }
     if (opts != NULL && opts->kind == AL_NODE_MAP) {
         al_lua_push_node(B->L, B, opts,
-                  B->config_path ? B->config_path : ".auditlint.yml");
+                  B->config_path ? B->config_path : ".auditlint.yml", 1);
         luaL_unref(B->L, LUA_REGISTRYINDEX, r->options_ref);
         r->options_ref = luaL_ref(B->L, LUA_REGISTRYINDEX);
     }

@@ -73,9 +73,13 @@ int al_lua_locate(lua_State *L, int tidx, int kidx, int key,
 /* Resolves the position a report (or related) table at t describes. */
 int al_lua_resolve(lua_State *L, int t, struct al_lua_where *w);
 
-/* Pushes the Lua value of n (nil for null), remembering positions. */
+/*
+ * Pushes the Lua value of n (nil for null), remembering positions.
+ * typed: plain scalars that read as booleans or numbers become them (for
+ * rule options); otherwise every scalar is a string, as in the model.
+ */
 void al_lua_push_node(lua_State *L, struct al_lua *B,
-                      const struct al_node *n, const char *file);
+                      const struct al_node *n, const char *file, int typed);
 
 /* ctx.where, key_where, copy_pos, set_pos, new_at. */
 extern const luaL_Reg al_lua_pos_functions[];

@@ -236,9 +236,28 @@ static int l_new_at(lua_State *L)
 struct conv {
     lua_State *L;
     int pos, file;
+    int typed;                  /* plain true/false/numbers as such */
 };
 
 static void push_value(struct conv *c, const struct al_node *n);
+
+/*
+ * Pushes a plain scalar as a boolean or a number when it reads as one
+ * (YAML's core schema); returns 0, pushing nothing, otherwise.
+ */
+static int push_typed(lua_State *L, const struct al_node *n)
+{
+    static const char *const yes[] = {"true", "True", "TRUE", NULL};
+    static const char *const no[] = {"false", "False", "FALSE", NULL};
+    int i;
+
+    for (i = 0; yes[i] != NULL; i++)
+        if (strcmp(n->str, yes[i]) == 0 || strcmp(n->str, no[i]) == 0) {
+            lua_pushboolean(L, strcmp(n->str, yes[i]) == 0);
+            return 1;
+        }
+    return n->len > 0 && lua_stringtonumber(L, n->str) == n->len + 1;
+}
 
 /*
  * Pushes a new table t for n and its position table p (sized for narr
@@ -323,6 +342,8 @@ static void push_value(struct conv *c, const struct al_node *n)
         lua_pushnil(c->L);
         break;
     case AL_NODE_SCALAR:
+        if (c->typed && !n->quoted && push_typed(c->L, n))
+            break;
         lua_pushlstring(c->L, n->str, n->len);
         break;
     case AL_NODE_MAP:
@@ -339,6 +360,7 @@ static void conv_begin(struct conv *c, lua_State *L, struct al_lua *B,
                        const char *file)
 {
     c->L = L;
+    c->typed = 0;
     lua_rawgeti(L, LUA_REGISTRYINDEX, B->pos_ref);
     c->pos = lua_gettop(L);
     lua_pushstring(L, file);
@@ -353,11 +375,12 @@ static void conv_end(struct conv *c)
 }
 
 void al_lua_push_node(lua_State *L, struct al_lua *B, const struct al_node *n,
-                      const char *file)
+                      const char *file, int typed)
 {
     struct conv c;
 
     conv_begin(&c, L, B, file);
+    c.typed = typed;
     push_value(&c, n);
     conv_end(&c);
 }
@@ -476,7 +499,7 @@ void al_lua_set_config(struct al_lua *B, const struct al_node *config,
     B->config_path = al_strdup(path);
     if (config == NULL || config->kind != AL_NODE_MAP)
         return;
-    al_lua_push_node(L, B, config, path);
+    al_lua_push_node(L, B, config, path, 0);
     luaL_unref(L, LUA_REGISTRYINDEX, B->config_ref);
     B->config_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 }

@@ -331,5 +331,15 @@ run fix-json 0 "$AL" check --as-of 2026-12-01 --fix "$T/jfix" && has \
     fix-json err "fixed 1 finding"
 has fix-json-bytes jfix/controls.json '"frequency": "quarterly"'
 
+# --- rule options from the configuration are typed: false is false
+
+printf 'rules:\n  stricter-frequency: {policy_text: false}\n' >"$T/opts.yml"
+run options-default 1 "$AL" check --as-of 2026-12-01 --config /dev/null \
+    examples/acme && has options-default out \
+    "control 'OPS-03' runs 'monthly' but its policy"
+run options-false 1 "$AL" check --as-of 2026-12-01 --config "$T/opts.yml" \
+    examples/acme && lacks options-false out \
+    "control 'OPS-03' runs 'monthly' but its policy"
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

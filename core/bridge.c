@@ -770,7 +770,13 @@ int al_lua_run(struct al_lua *B)
     size_t i;
     double t = now_seconds();
 
+    /*
+     * Rules make short-lived garbage over a large model that lives to
+     * the end: the generational collector suits that (measured on the
+     * 100,000-control benchmark: faster and a fifth less memory).
+     */
     lua_gc(B->L, LUA_GCRESTART);
+    lua_gc(B->L, LUA_GCGEN, 0, 0);
     build_catalogue(B);
     timing(B, "catalogue", t);
     t = now_seconds();

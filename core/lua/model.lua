@@ -1141,11 +1141,15 @@ end
 
 -- ---- regions of a body: lines as byte ranges of a section's text ----
 
--- A region is a list of lines, each a section and the first and last
--- byte of the line in its text: no string is made for a line that holds
--- nothing to read.
+-- A region is a list of r.n lines, each a section and the first and
+-- last byte of the line in its text: no string is made for a line that
+-- holds nothing to read. Regions are read one at a time, so one set of
+-- arrays serves them all: a long repository makes no garbage here.
+local scratch = {secs = {}, from = {}, to = {}, n = 0}
+
 local function new_region()
-  return {secs = {}, from = {}, to = {}}
+  scratch.n = 0
+  return scratch
 end
 
 -- Adds up to max lines of sec.text from byte pos to r; with stop_blank,
@@ -1157,7 +1161,8 @@ local function add_lines(r, sec, pos, max, stop_blank)
   while pos <= n and added < max do
     local e = text:find("\n", pos, true) or n + 1
     if stop_blank and not text:find("^[ \t\r]*[^ \t\r\n]", pos) then break end
-    local k = #secs + 1
+    local k = r.n + 1
+    r.n = k
     secs[k], from[k], to[k] = sec, pos, e - 1
     added = added + 1
     pos = e + 1
@@ -1310,8 +1315,8 @@ end
 
 -- Whether line k of r is a table row (a rule row when rule is set).
 local function row_at(r, k, rule)
+  if k > r.n then return false end
   local sec = r.secs[k]
-  if not sec then return false end
   local s, a, z = sec.text, r.from[k], r.to[k]
   if rule then return is_rule_row(s, a, z) end
   return is_row(s, a, z)
@@ -1321,7 +1326,7 @@ end
 -- and reused until a later line passes it.
 local function read_region(b, doc, r)
   local secs, from, to = r.secs, r.from, r.to
-  local i, n = 1, #secs
+  local i, n = 1, r.n
   local colon, in_sec = 0, nil
   while i <= n do
     local s, a, z = secs[i].text, from[i], to[i]
@@ -1397,7 +1402,8 @@ local function history_row(b, doc, list, s, a, z, sec)
 end
 
 local function read_history(b, doc, r, list)
-  for i, sec in ipairs(r.secs) do
+  for i = 1, r.n do
+    local sec = r.secs[i]
     local s, a, z = sec.text, r.from[i], r.to[i]
     if is_row(s, a, z) then
       history_row(b, doc, list, s, a, z, sec)
@@ -1420,25 +1426,6 @@ local function top_region(sections)
   return r
 end
 
--- Marker lines ('**Document Control:**', '|**Change / Revision
--- Record**|') of one section, as new regions.
-local function markers(sec, blocks, histories)
-  local at = {}
-  marker_lines(sec, block_words, block_names, at)
-  for i = #at, 1, -1 do
-    local r = new_region()
-    add_lines(r, sec, at[i], BLOCK_LINES, true)
-    blocks[#blocks + 1] = r
-  end
-  at = {}
-  marker_lines(sec, history_words, history_names, at)
-  for i = #at, 1, -1 do
-    local r = new_region()
-    add_lines(r, sec, at[i], HISTORY_LINES, false)
-    histories[#histories + 1] = r
-  end
-end
-
 -- What a heading names: "block", "history" or false. Documents repeat
 -- their headings ('Purpose', 'Scope'), so each answer is remembered.
 local heading_kind = setmetatable({}, {__index = function(t, h)
@@ -1452,29 +1439,53 @@ local heading_kind = setmetatable({}, {__index = function(t, h)
   return kind
 end})
 
--- Metadata blocks and histories, the last first (a document's closing
--- "Document Control" is its current metadata). A section named like
--- one is found anywhere; a marker line only where such blocks sit:
--- before the first heading, and in the last two sections.
-local function body_regions(sections)
-  local blocks, histories = {}, {}
+local marker_at = {}
+
+-- The entries of one history, as a list of their own.
+local function history_part(b, doc, parts)
+  local part = {}
+  read_history(b, doc, scratch, part)
+  if #part > 0 then parts[#parts + 1] = part end
+end
+
+-- Marker lines ('**Document Control:**', '|**Change / Revision
+-- Record**|') of one section, the last first.
+local function markers(b, doc, sec, parts)
+  local at = marker_at
+  for i = #at, 1, -1 do at[i] = nil end
+  marker_lines(sec, block_words, block_names, at)
+  for i = #at, 1, -1 do
+    add_lines(new_region(), sec, at[i], BLOCK_LINES, true)
+    read_region(b, doc, scratch)
+  end
+  for i = #at, 1, -1 do at[i] = nil end
+  marker_lines(sec, history_words, history_names, at)
+  for i = #at, 1, -1 do
+    add_lines(new_region(), sec, at[i], HISTORY_LINES, false)
+    history_part(b, doc, parts)
+  end
+end
+
+-- Reads the metadata blocks, the last first (a document's closing
+-- "Document Control" is its current metadata), and collects the
+-- histories into parts, also the last first. A section named like one
+-- is found anywhere; a marker line only where such blocks sit: before
+-- the first heading, and in the last two sections.
+local function read_blocks(b, doc, sections, parts)
   local n = #sections
   for si = n, 1, -1 do
     local sec = sections[si]
     local kind = sec.heading and heading_kind[sec.heading]
     if kind == "block" then
-      local r = new_region()
-      add_lines(r, sec, 1, BLOCK_LINES, false)
-      blocks[#blocks + 1] = r
+      add_lines(new_region(), sec, 1, BLOCK_LINES, false)
+      read_region(b, doc, scratch)
     elseif kind == "history" then
-      local r = new_region()
-      add_lines(r, sec, 1, HISTORY_LINES, false)
-      histories[#histories + 1] = r
+      add_lines(new_region(), sec, 1, HISTORY_LINES, false)
+      history_part(b, doc, parts)
     elseif si > n - 2 or sec.level == 0 then
-      markers(sec, blocks, histories)
+      markers(b, doc, sec, parts)
     end
   end
-  return blocks, histories
 end
 
 local function copy_field(b, doc, to, from)
@@ -1486,6 +1497,16 @@ local function copy_field(b, doc, to, from)
   end
 end
 
+-- The history entries in document order, from parts read last first.
+local function history_of(parts)
+  if #parts == 1 then return parts[1] end
+  local list = {}
+  for i = #parts, 1, -1 do
+    for _, e in ipairs(parts[i]) do list[#list + 1] = e end
+  end
+  return list
+end
+
 -- Reads owner, version, dates, review cycle, approver and status from
 -- the body where the front matter does not give them: 'Label: value'
 -- lines and label tables at the top of the body and in a "Document
@@ -1494,13 +1515,12 @@ end
 local function read_body(b, doc, sections)
   if #sections == 0 then return end
   read_region(b, doc, top_region(sections))
-  local blocks, histories = body_regions(sections)
-  for _, r in ipairs(blocks) do read_region(b, doc, r) end
-  local list = {}
-  for i = #histories, 1, -1 do read_history(b, doc, histories[i], list) end
-  if #list > 0 then doc.history = list end
+  local parts = {}
+  read_blocks(b, doc, sections, parts)
+  local list = #parts > 0 and history_of(parts)
+  if list then doc.history = list end
   copy_field(b, doc, "last_reviewed", "effective")
-  if doc.last_reviewed ~= nil or (doc.unreadable
+  if not list or doc.last_reviewed ~= nil or (doc.unreadable
      and doc.unreadable.last_reviewed) then
     return
   end

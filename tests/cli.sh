@@ -291,6 +291,17 @@ run changed-since 1 "$AL" check --fail-on warning --changed-since HEAD \
 controls/access.yml:16:16: warning: cannot read 'often' as a frequency; use one of continuous, daily, weekly, monthly, quarterly, semiannual, annual, biennial or event-driven [frequency-vocabulary]
 EOF
 has changed-since err "auditlint: 7 findings on lines unchanged since 'HEAD'"
+run baseline-new 1 "$AL" check --fail-on warning --baseline "$T/base.json" \
+    "$S" && expect \
+    baseline-new out <<'EOF'
+controls/access.yml:16:16: warning: cannot read 'often' as a frequency; use one of continuous, daily, weekly, monthly, quarterly, semiannual, annual, biennial or event-driven [frequency-vocabulary]
+EOF
+(cd "$S" && git add -A \
+    && git -c user.name=t -c user.email=t@example.com commit -qm two)
+run changed-since-commit 1 "$AL" check --fail-on warning \
+    --changed-since HEAD~1 "$S" && expect changed-since-commit out <<'EOF'
+controls/access.yml:16:16: warning: cannot read 'often' as a frequency; use one of continuous, daily, weekly, monthly, quarterly, semiannual, annual, biennial or event-driven [frequency-vocabulary]
+EOF
 run bad-ref 2 "$AL" check --changed-since no-such-ref "$S" && has bad-ref \
     err "unknown revision 'no-such-ref'"
 run option-ref 2 "$AL" check --changed-since --output=x "$S" && has \

@@ -3,23 +3,10 @@
 --   cd tests/lua && lua5.4 test_date.lua      (or from the repository root)
 
 local here = (arg and arg[0] or ""):match("^(.*)/[^/]*$") or "."
-package.path = here .. "/../../core/lua/?.lua;" .. package.path
-for _, m in ipairs{"freq", "date", "ids"} do
-  package.preload["auditlint." .. m] = function() return require(m) end
-end
+package.path = here .. "/?.lua;" .. package.path
+local tests = require("harness").new("date")
+local check = tests.check
 local date = require("auditlint.date")
-
-local passed, failed = 0, 0
-
-local function check(name, got, want)
-  if got == want then
-    passed = passed + 1
-  else
-    failed = failed + 1
-    print(("FAIL %s: got %s, want %s"):format(name, tostring(got),
-                                               tostring(want)))
-  end
-end
 
 -- parse: the forms seen in real repositories
 local good = {
@@ -101,5 +88,4 @@ check("compare later", date.compare("2027-01-01", "2026-12-31"), 1)
 check("compare same", date.compare("Jun 1 2018", "2018-06-01"), 0)
 check("compare unreadable", date.compare("2026-02-30", "2026-01-01"), nil)
 
-print(("date: %d passed, %d failed"):format(passed, failed))
-os.exit(failed == 0 and 0 or 1)
+tests.done()

@@ -3,23 +3,10 @@
 --   cd tests/lua && lua5.4 test_freq.lua      (or from the repository root)
 
 local here = (arg and arg[0] or ""):match("^(.*)/[^/]*$") or "."
-package.path = here .. "/../../core/lua/?.lua;" .. package.path
-for _, m in ipairs{"freq", "date", "ids"} do
-  package.preload["auditlint." .. m] = function() return require(m) end
-end
+package.path = here .. "/?.lua;" .. package.path
+local tests = require("harness").new("freq")
+local check = tests.check
 local freq = require("auditlint.freq")
-
-local passed, failed = 0, 0
-
-local function check(name, got, want)
-  if got == want then
-    passed = passed + 1
-  else
-    failed = failed + 1
-    print(("FAIL %s: got %s, want %s"):format(name, tostring(got),
-                                               tostring(want)))
-  end
-end
 
 -- parse: the vocabulary itself, in any case and spacing
 for _, name in ipairs(freq.names) do
@@ -128,5 +115,4 @@ check("names first", freq.names[1], "continuous")
 check("names last", freq.names[#freq.names], "event-driven")
 check("names count", #freq.names, 9)
 
-print(("freq: %d passed, %d failed"):format(passed, failed))
-os.exit(failed == 0 and 0 or 1)
+tests.done()

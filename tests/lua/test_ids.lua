@@ -3,23 +3,10 @@
 --   cd tests/lua && lua5.4 test_ids.lua      (or from the repository root)
 
 local here = (arg and arg[0] or ""):match("^(.*)/[^/]*$") or "."
-package.path = here .. "/../../core/lua/?.lua;" .. package.path
-for _, m in ipairs{"freq", "date", "ids"} do
-  package.preload["auditlint." .. m] = function() return require(m) end
-end
+package.path = here .. "/?.lua;" .. package.path
+local tests = require("harness").new("ids")
+local check = tests.check
 local ids = require("auditlint.ids")
-
-local passed, failed = 0, 0
-
-local function check(name, got, want)
-  if got == want then
-    passed = passed + 1
-  else
-    failed = failed + 1
-    print(("FAIL %s: got %s, want %s"):format(name, tostring(got),
-                                               tostring(want)))
-  end
-end
 
 -- framework: keys and their aliases
 local keys = {
@@ -138,5 +125,4 @@ check("raw keeps the space", hits[1].raw, "AC-17 (2)")
 check("scan empty", #ids.scan(""), 0)
 check("scan nil", #ids.scan(nil), 0)
 
-print(("ids: %d passed, %d failed"):format(passed, failed))
-os.exit(failed == 0 and 0 or 1)
+tests.done()

@@ -3,23 +3,10 @@
 --   cd tests/lua && lua5.4 test_text.lua      (or from the repository root)
 
 local here = (arg and arg[0] or ""):match("^(.*)/[^/]*$") or "."
-package.path = here .. "/../../core/lua/?.lua;" .. package.path
-for _, m in ipairs{"freq", "date", "ids", "text"} do
-  package.preload["auditlint." .. m] = function() return require(m) end
-end
+package.path = here .. "/?.lua;" .. package.path
+local tests = require("harness").new("text")
+local check = tests.check
 local text = require("auditlint.text")
-
-local passed, failed = 0, 0
-
-local function check(name, got, want)
-  if got == want then
-    passed = passed + 1
-  else
-    failed = failed + 1
-    print(("FAIL %s: got %s, want %s"):format(name, tostring(got),
-                                               tostring(want)))
-  end
-end
 
 -- Renders a list of tables by the given fields, for one comparison.
 local function render(list, fields)
@@ -234,5 +221,4 @@ check("still one call", cat.calls, 1)
 check("no configuration", #text.apply_expectations(
   {catalog = fake_catalog(), config = {}}).problems, 0)
 
-print(("text: %d passed, %d failed"):format(passed, failed))
-if failed > 0 then os.exit(1) end
+tests.done()

@@ -90,6 +90,10 @@ local function body_lines(missing)
 end
 
 local function where_to_add(obj, missing)
+  if obj.format == "opencontrol" and missing[1] == "owner" then
+    return "add 'responsible_role:' (the OpenControl owner field) to the "
+      .. "component"
+  end
   if obj.kind ~= "document" then
     return ("add %s to its entry"):format(#missing == 1 and "it" or "them")
   end
@@ -161,9 +165,11 @@ local function check_kind(repo, ctx, kind)
       if #missing > 0 then
         local hint = kind.option == "document" and missing[1] == "owner"
                      and prose_hint(obj)
+        local noun = obj.format == "opencontrol" and "component"
+                     or kind.noun
         ctx.report{
           at = obj,
-          message = ("%s; %s"):format(what_is_missing(obj, kind.noun,
+          message = ("%s; %s"):format(what_is_missing(obj, noun,
             missing), where_to_add(obj, missing)),
           related = hint and {hint} or nil,
           subject = ("%s:%s:%s"):format(kind.option,

@@ -389,6 +389,13 @@ end
 
 -- Canonical ids in place; an id that does not read stays as written
 -- (trimmed) for the malformed-id rule.
+-- b.framework[key]: the canonical framework of a maps key, or false.
+local framework_memo = {__index = function(t, key)
+  local fw = ids.framework(key) or false
+  t[key] = fw
+  return fw
+end}
+
 -- b.canonical[fw][id]: the canonical form of id under fw, else id
 -- trimmed; remembered for one build.
 local canonical_memo = {__index = function(t, fw)
@@ -456,8 +463,10 @@ local function norm_maps(b, obj)
   for i = 1, n do
     local key = keys[i]
     keys[i] = nil
-    norm_idlist(b, m, key)
-    local fw = ids.framework(key)
+    local fw = b.framework[key]
+    -- canonical_ids trims as it goes: a list under a known framework
+    -- needs no separate pass.
+    if not fw or type(m[key]) ~= "table" then norm_idlist(b, m, key) end
     if not fw then
       unknown_framework(b, key, m, key)
     else
@@ -2171,6 +2180,7 @@ function M.build(files, ctx)
   local b = {ctx = ctx, repo = new_repo(files), seen = {}, unknown_fw = {},
              unknown_list = {}, spellings = {}, spelling_list = {},
              grouped = {}, trimmed = setmetatable({}, trim_memo),
+             framework = setmetatable({}, framework_memo),
              canonical = setmetatable({}, canonical_memo)}
   for _, file in ipairs(files) do
     if file.kind == "markdown" then

@@ -7,7 +7,8 @@
 --   raw      the id as written
 --   id       canonical id when ids.scan could read it (prose only)
 --   reason   why ids.scan could not read it (prose only)
---   source   "maps" | "prose" | "soa" | "standard"
+--   source   "maps" (also a catalogue requirement's own maps) | "prose"
+--            | "soa" | "standard"
 --   explicit true when cited under the 'iso27001:2013' key (not prose)
 --   at, key  the model value to report on; prose: at = section with
 --            offset and length; a standard: key_of = the standard
@@ -71,13 +72,16 @@ local function add_soa(out, entry)
             at = entry, key = "control", source = "soa"})
 end
 
--- A comply standard's ids are its keys: report at the key.
+-- A catalogue's ids are its keys (report at the key); the ids its
+-- requirements map to elsewhere (an OSSF guideline citing CSF) count as
+-- maps.
 local function add_standard(out, st)
   for _, req in ipairs(st.requirements or {}) do
     if type(req.raw_id) == "string" and type(st.framework) == "string" then
       add(out, {fw = st.framework, raw = req.raw_id, at = req, key = "id",
                 key_of = st, source = "standard"})
     end
+    add_maps(out, req)
   end
 end
 

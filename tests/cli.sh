@@ -352,5 +352,14 @@ run options-false 1 "$AL" check --as-of 2026-12-01 --config "$T/opts.yml" \
     examples/acme && lacks options-false out \
     "control 'OPS-03' runs 'monthly' but its policy"
 
+# --- the example configuration of docs/config.md is valid as written
+
+mkdir -p "$T/docconf/lint-rules"
+cp -R "$REPO"/. "$T/docconf/"
+awk '/^```yaml$/ { on = 1; next } /^```$/ { on = 0 } on' docs/config.md \
+    >"$T/docconf/.auditlint.yml"
+run doc-config 0 "$AL" check "$T/docconf" && has doc-config out \
+    "control 'AC-1' is missing 'evidence'"
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -136,7 +136,8 @@ local function candidates(cat, fws, id)
   for fi, fw in ipairs(fws) do
     local near, dist = cat:nearest(fw, id, 40)
     for i, n in ipairs(near) do
-      if not seen[n] then
+      -- the same spelling in another catalogue is no suggestion
+      if not seen[n] and n ~= id then
         seen[n] = true
         local shared, gap = closeness(want, parts(n))
         out[#out + 1] = {id = n, dist = dist[i], order = fi * 1000 + i,

@@ -111,49 +111,6 @@ end
 
 -- ---- suggestions ----
 
--- 'A.5.38' -> {'A', 5, 38}; 'CC9.9' -> {'CC', 9, 9}.
-local function parts(id)
-  local t = {}
-  local s = id:upper():gsub("(%a)(%d)", "%1 %2"):gsub("(%d)(%a)", "%1 %2")
-  for run in s:gmatch("%w+") do t[#t + 1] = tonumber(run) or run end
-  return t
-end
-
--- Leading parts shared, and the numeric gap where they first differ.
-local function closeness(a, b)
-  local n = 0
-  while a[n + 1] ~= nil and a[n + 1] == b[n + 1] do n = n + 1 end
-  local x, y = a[n + 1], b[n + 1]
-  if math.type(x) and math.type(y) then return n, math.abs(x - y) end
-  return n, math.huge
-end
-
--- Candidates from cat:nearest in each framework, ranked: more shared
--- leading parts, the numerically nearest ('A.5.37' for 'A.5.38'), edit
--- distance, catalogue order.
-local function candidates(cat, fws, id)
-  local want, out, seen = parts(id), {}, {}
-  for fi, fw in ipairs(fws) do
-    local near, dist = cat:nearest(fw, id, 40)
-    for i, n in ipairs(near) do
-      -- the same spelling in another catalogue is no suggestion
-      if not seen[n] and n ~= id then
-        seen[n] = true
-        local shared, gap = closeness(want, parts(n))
-        out[#out + 1] = {id = n, dist = dist[i], order = fi * 1000 + i,
-                         shared = shared, gap = gap}
-      end
-    end
-  end
-  table.sort(out, function(a, b)
-    if a.shared ~= b.shared then return a.shared > b.shared end
-    if a.gap ~= b.gap then return a.gap < b.gap end
-    if a.dist ~= b.dist then return a.dist < b.dist end
-    return a.order < b.order
-  end)
-  return out
-end
-
 -- A CSF category cited under the wrong function ('GV.IM-01': CSF 2.0
 -- has Improvement as ID.IM): the same subcategory, or the category.
 local function moved_category(cat, id)
@@ -169,21 +126,12 @@ local function moved_category(cat, id)
   return nil
 end
 
--- Up to two near ids: within half the id's length in edits and, when
--- the best shares more than a prefix ('CC9'), sharing as much.
+-- Up to two near ids (cat:suggest ranks and bounds them).
 local function suggest(cat, fws, id)
   local moved = fws[1] == "nist-csf" and moved_category(cat, id)
   if moved then return {moved} end
   local out = {}
-  local ranked = candidates(cat, fws, id)
-  local best = ranked[1] and ranked[1].shared or 0
-  for _, c in ipairs(ranked) do
-    if #out == 2 then break end
-    if c.dist <= math.max(1, #id // 2) and (best < 2 or c.shared == best)
-    then
-      out[#out + 1] = c.id
-    end
-  end
+  for _, s in ipairs(cat:suggest(fws, id, 2)) do out[#out + 1] = s.id end
   return out
 end
 

@@ -658,6 +658,69 @@ function Catalog:nearest(fw, id, n)
   return ids, dists
 end
 
+-- 'A.5.38' -> {'A', 5, 38}; 'CC9.9' -> {'CC', 9, 9}.
+local function parts(id)
+  local t = {}
+  local s = id:upper():gsub("(%a)(%d)", "%1 %2"):gsub("(%d)(%a)", "%1 %2")
+  for run in s:gmatch("%w+") do t[#t + 1] = tonumber(run) or run end
+  return t
+end
+
+-- How many leading parts a and b share, and the numeric gap at the
+-- first part where they differ (math.huge when that is not a number).
+local function closeness(a, b)
+  local n = 0
+  while a[n + 1] ~= nil and a[n + 1] == b[n + 1] do n = n + 1 end
+  local x, y = a[n + 1], b[n + 1]
+  if math.type(x) and math.type(y) then return n, math.abs(x - y) end
+  return n, math.huge
+end
+
+-- Candidates near wrong in each framework of fws, ranked: more shared
+-- leading parts first, then the numerically nearest at the first
+-- difference ('A.5.38': 'A.5.37' before 'A.5.3'), then edit distance,
+-- then catalogue order. query(f) is what to look up in framework f.
+local function ranked(self, fws, wrong, query)
+  local want, out, seen = parts(wrong), {}, {}
+  for fi, f in ipairs(fws) do
+    local near, dist = self:nearest(f, query(f), 40)
+    for i, id in ipairs(near) do
+      -- the same spelling in another catalogue is no suggestion
+      if not seen[id] and id ~= wrong then
+        seen[id] = true
+        local shared, gap = closeness(want, parts(id))
+        out[#out + 1] = {framework = f, id = id, dist = dist[i],
+                         order = fi * 1000 + i, shared = shared, gap = gap}
+      end
+    end
+  end
+  table.sort(out, function(a, b)
+    if a.shared ~= b.shared then return a.shared > b.shared end
+    if a.gap ~= b.gap then return a.gap < b.gap end
+    if a.dist ~= b.dist then return a.dist < b.dist end
+    return a.order < b.order
+  end)
+  return out
+end
+
+-- Up to n (default 2) real ids to suggest for a wrong one, from the
+-- frameworks fws: {framework=, id=} near enough to help, that is within
+-- half the wrong id's length in edits and, when the best shares more
+-- than its first part with it ('CC9.9' and 'CC9.1'), sharing as much.
+-- query(f), optional, gives the spelling to look up in framework f.
+function Catalog:suggest(fws, wrong, n, query)
+  local list = ranked(self, fws, wrong, query or function() return wrong end)
+  local out, best = {}, list[1] and list[1].shared or 0
+  for _, c in ipairs(list) do
+    if #out == (n or 2) then break end
+    if c.dist <= math.max(1, #wrong // 2) and (best < 2 or c.shared == best)
+    then
+      out[#out + 1] = {framework = c.framework, id = c.id}
+    end
+  end
+  return out
+end
+
 -- The sorted keys of the frameworks whose catalogue has this id.
 function Catalog:detect(id)
   local out = {}

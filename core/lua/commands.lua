@@ -362,56 +362,6 @@ end
 
 -- ---- map: suggestions for an unknown id ----
 
--- 'A.5.38' -> {'A', 5, 38}; 'CC9.9' -> {'CC', 9, 9}.
-local function parts(id)
-  local t = {}
-  local s = id:upper():gsub("(%a)(%d)", "%1 %2"):gsub("(%d)(%a)", "%1 %2")
-  for run in s:gmatch("%w+") do t[#t + 1] = tonumber(run) or run end
-  return t
-end
-
--- How many leading parts a and b share, and the numeric gap at the
--- first part where they differ (math.huge when that is not a number).
-local function closeness(a, b)
-  local n = 0
-  while a[n + 1] ~= nil and a[n + 1] == b[n + 1] do n = n + 1 end
-  local x, y = a[n + 1], b[n + 1]
-  if math.type(x) and math.type(y) then return n, math.abs(x - y) end
-  return n, math.huge
-end
-
--- Ranks candidates {id=, dist=, order=}: more shared leading parts
--- first, then the numerically nearest at the first difference ('A.5.38':
--- 'A.5.37' before 'A.5.3'), then edit distance, then the catalogue's
--- order.
-local function rank(wrong, cands)
-  local w = parts(wrong)
-  for _, c in ipairs(cands) do c.shared, c.gap = closeness(w, parts(c.id)) end
-  table.sort(cands, function(a, b)
-    if a.shared ~= b.shared then return a.shared > b.shared end
-    if a.gap ~= b.gap then return a.gap < b.gap end
-    if a.dist ~= b.dist then return a.dist < b.dist end
-    return a.order < b.order
-  end)
-  return cands
-end
-
--- The first n ranked candidates that are near enough: within half the
--- wrong id's length in edits, and, when the best shares more than its
--- first part with the wrong id ('CC9.9' and 'CC9.1'), sharing as much.
-local function pick(ranked, len, n)
-  local out = {}
-  local best = ranked[1] and ranked[1].shared or 0
-  for _, c in ipairs(ranked) do
-    if #out == n then break end
-    if c.dist <= math.max(1, len // 2) and (best < 2 or c.shared == best)
-    then
-      out[#out + 1] = {framework = c.framework, id = c.id}
-    end
-  end
-  return out
-end
-
 -- Up to n real ids near raw, from fw or else from every framework in
 -- whose form raw reads: list of {framework=, id=}.
 local function suggest(cat, fw, raw, n)
@@ -422,18 +372,9 @@ local function suggest(cat, fw, raw, n)
     end
     if #fws == 0 then fws = CATALOGUED end
   end
-  local cands, seen = {}, {}
-  for fi, f in ipairs(fws) do
-    local near, dist = cat:nearest(f, ids.canonical(f, raw) or raw, 40)
-    for i, id in ipairs(near) do
-      if not seen[id] then
-        seen[id] = true
-        cands[#cands + 1] = {framework = f, id = id, dist = dist[i],
-                             order = fi * 1000 + i}
-      end
-    end
-  end
-  return pick(rank(raw, cands), #raw, n)
+  return cat:suggest(fws, raw, n, function(f)
+    return ids.canonical(f, raw) or raw
+  end)
 end
 
 -- ---- map: describing an entry ----

@@ -476,6 +476,19 @@ test("nearest suggests real ids for wrong ones", function()
   eq(cat:nearest("nope", "X"), {}, "unknown framework")
 end)
 
+test("suggest ranks by shared parts, then numeric nearness", function()
+  local function ids_of(list)
+    local out = {}
+    for i, s in ipairs(list) do out[i] = s.id end
+    return out
+  end
+  eq(ids_of(cat:suggest({"iso27001"}, "A.5.38", 2)), {"A.5.37", "A.5.36"},
+    "A.5.38")
+  eq(ids_of(cat:suggest({"soc2"}, "CC9.9")), {"CC9.2", "CC9.1"}, "CC9.9")
+  eq(cat:suggest({"soc2"}, "CC9.9")[1].framework, "soc2", "framework")
+  eq(ids_of(cat:suggest({"soc2"}, "ZZZZZZZZ")), {}, "nothing near")
+end)
+
 -- Bad data ------------------------------------------------------------------
 
 local function raises(fn, pattern)

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "mem.h"
+#include "walk.h"
 
 struct edit {
     size_t start, end;
@@ -26,24 +27,6 @@ static int compare_edits(const void *a, const void *b)
     if (x->start != y->start)
         return x->start < y->start ? -1 : 1;
     return x->finding < y->finding ? -1 : x->finding > y->finding;
-}
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t cap = 0, n = 0, r;
-
-    if (f == NULL)
-        return NULL;
-    do {
-        al_grow(&buf, &cap, n + 65537, 1);
-        r = fread(buf + n, 1, 65536, f);
-        n += r;
-    } while (r > 0);
-    fclose(f);
-    *len = n;
-    return buf;
 }
 
 /* Writes buf to a temporary file beside path, then renames it over. */
@@ -88,7 +71,7 @@ static int rewrite(const char *path, const struct edit *e, size_t n)
     char *buf, *out = NULL;
     int rc;
 
-    if (stat(path, &st) != 0 || (buf = read_file(path, &len)) == NULL) {
+    if (stat(path, &st) != 0 || (buf = al_read_file(path, &len)) == NULL) {
         al_error("cannot read '%s' to fix it: %s", path, al_errno_text());
         return -1;
     }

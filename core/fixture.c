@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "mem.h"
+#include "walk.h"
 
 struct expect {
     char *file;
@@ -148,29 +149,10 @@ static void scan_line(struct expects *x, const char *file, unsigned line,
         }
 }
 
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t cap = 0, n = 0, r;
-
-    if (f == NULL)
-        return NULL;
-    do {
-        al_grow(&buf, &cap, n + 4097, 1);
-        r = fread(buf + n, 1, 4096, f);
-        n += r;
-    } while (r > 0);
-    fclose(f);
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
 static void scan_file(struct expects *x, const char *fs, const char *rel)
 {
     size_t len;
-    char *buf = read_all(fs, &len);
+    char *buf = al_read_file(fs, &len);
     const char *s, *nl;
     unsigned line = 1;
 
@@ -192,7 +174,7 @@ static void scan_expect_txt(struct expects *x, const char *dir)
 {
     char *path = al_printf("%s/expect.txt", dir);
     size_t len;
-    char *buf = read_all(path, &len), *line, *save = NULL;
+    char *buf = al_read_file(path, &len), *line, *save = NULL;
 
     al_free(path);
     if (buf == NULL)

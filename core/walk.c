@@ -288,6 +288,25 @@ int al_walk_add(struct al_walk *w, const char *root, const char *fs_path,
     return out->n > before && w->n == 0 ? -1 : 0;
 }
 
+char *al_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t cap = 0, n = 0, r;
+
+    if (f == NULL)
+        return NULL;
+    do {
+        al_grow(&buf, &cap, n + 65537, 1);
+        r = fread(buf + n, 1, 65536, f);
+        n += r;
+    } while (r > 0);
+    fclose(f);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
 static int compare_files(const void *a, const void *b)
 {
     const struct al_walk_file *x = a, *y = b;

@@ -43,6 +43,13 @@ int al_walk_add(struct al_walk *w, const char *root, const char *fs_path,
                 const struct al_globs *include, const struct al_globs *exclude,
                 struct al_findings *out);
 
+/*
+ * Returns the whole file at path as a new NUL-terminated buffer (the
+ * caller frees it with al_free) and its length in *len, or NULL with
+ * errno set when it cannot be read.
+ */
+char *al_read_file(const char *path, size_t *len);
+
 /* Sorts by path and removes duplicates. */
 void al_walk_finish(struct al_walk *w);
 

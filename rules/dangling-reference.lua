@@ -7,6 +7,7 @@
 -- is reported with the closest existing id.
 
 local ids = require("auditlint.ids")
+local text = require("auditlint.text")
 
 -- ---- suggestions ----
 
@@ -291,19 +292,9 @@ end
 -- '.' and '..' resolved; nil when it climbs out of the repository.
 local function relative_path(ref, here)
   if not ref:find("/", 1, true) then return nil end
-  local parts = {}
   local dir = here and here:match("^(.*)/[^/]+$")
-  local full = ref:sub(1, 1) == "/" and ref:sub(2)
-               or (dir and dir .. "/" .. ref) or ref
-  for part in full:gmatch("[^/]+") do
-    if part == ".." then
-      if #parts == 0 then return nil end
-      parts[#parts] = nil
-    elseif part ~= "." then
-      parts[#parts + 1] = part
-    end
-  end
-  return table.concat(parts, "/")
+  return text.clean_path(ref:sub(1, 1) == "/" and ref:sub(2)
+                         or (dir and dir .. "/" .. ref) or ref)
 end
 
 local function is_url_or_file(ref, files, here)

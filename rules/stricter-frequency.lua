@@ -343,17 +343,7 @@ end
 local function relative(ref, here)
   if not ref:find("/", 1, true) then return nil end
   local dir = here and here:match("^(.*)/[^/]+$")
-  local full = dir and (dir .. "/" .. ref) or ref
-  local parts = {}
-  for part in full:gmatch("[^/]+") do
-    if part == ".." then
-      if #parts == 0 then return nil end
-      parts[#parts] = nil
-    elseif part ~= "." then
-      parts[#parts + 1] = part
-    end
-  end
-  return table.concat(parts, "/")
+  return text.clean_path(dir and (dir .. "/" .. ref) or ref)
 end
 
 local function linked_documents(c, idx)

@@ -12,6 +12,7 @@
 local freq = require("auditlint.freq")
 local date = require("auditlint.date")
 local ids = require("auditlint.ids")
+local text = require("auditlint.text")
 
 local M = {}
 
@@ -77,20 +78,7 @@ local function strip_ext(path)
   return (path:gsub("%.[^./]*$", ""))
 end
 
--- path with '.' and '..' parts resolved; nil when it climbs out of the
--- repository.
-local function clean_path(path)
-  local parts = {}
-  for part in path:gmatch("[^/]+") do
-    if part == ".." then
-      if #parts == 0 then return nil end
-      parts[#parts] = nil
-    elseif part ~= "." then
-      parts[#parts + 1] = part
-    end
-  end
-  return table.concat(parts, "/")
-end
+local clean_path = text.clean_path
 
 local function dir_of(path)
   return path:match("^(.*)/[^/]*$")

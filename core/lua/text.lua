@@ -12,6 +12,22 @@ local freq = require("auditlint.freq")
 
 local M = {}
 
+-- A repository-relative path with '.' and '..' parts resolved; nil when
+-- it climbs out of the repository. Shared by the model and the rules
+-- that follow relative links between files.
+function M.clean_path(path)
+  local parts = {}
+  for part in path:gmatch("[^/]+") do
+    if part == ".." then
+      if #parts == 0 then return nil end
+      parts[#parts] = nil
+    elseif part ~= "." then
+      parts[#parts + 1] = part
+    end
+  end
+  return table.concat(parts, "/")
+end
+
 local function set_of(list)
   local s = {}
   for _, v in ipairs(list) do s[v] = true end

@@ -7,23 +7,10 @@
 --   cd tests/lua && lua5.4 test_model.lua      (or from the repository root)
 
 local here = (arg and arg[0] or ""):match("^(.*)/[^/]*$") or "."
-package.path = here .. "/../../core/lua/?.lua;" .. package.path
-for _, m in ipairs{"freq", "date", "ids"} do
-  package.preload["auditlint." .. m] = function() return require(m) end
-end
+package.path = here .. "/?.lua;" .. package.path
+local tests = require("harness").new("model")
+local check = tests.check
 local model = require("model")
-
-local passed, failed = 0, 0
-
-local function check(name, got, want)
-  if got == want then
-    passed = passed + 1
-  else
-    failed = failed + 1
-    print(("FAIL %s: got %s, want %s"):format(name, tostring(got),
-                                               tostring(want)))
-  end
-end
 
 -- ---- a fake ctx ----
 
@@ -871,5 +858,4 @@ do
   check("only that one", count("invalid-value"), 1)
 end
 
-print(("model: %d passed, %d failed"):format(passed, failed))
-os.exit(failed == 0 and 0 or 1)
+tests.done()
